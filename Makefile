@@ -1,0 +1,38 @@
+# Two commands: `make run` (set up everything and start the portal with demo data, a Celery worker and
+# the sandbox) and `make test` (set up everything and run the whole suite).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+SANDBOX_PORT ?= 8765
+
+.PHONY: install run test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+.env: | $(STAMP)
+	$(PY) -m portal.envfile > .env
+
+run: install .env
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py runportal --port $(PORT) --sandbox-port $(SANDBOX_PORT)
+
+lint: install
+	$(PY) -m ruff check .
+
+test: install lint
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m pytest -m bench -p no:cacheprovider -s tests/bench
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

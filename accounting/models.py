@@ -1,0 +1,429 @@
+"""Economy setup that mirrors Opter's windows: offices, regions, currencies, accounts, VAT rates,
+account coding charts, payment conditions, economic units, invoice periods and invoices."""
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from . import validators
+from .money import MoneyField
+
+CONFIG_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
+
+
+class OcrNumberType(models.TextChoices):
+    NONE = "none", "None"
+    FINNISH = "finnish", "Finnish"
+    RF = "rf", "International (RF)"
+    SWEDISH = "swedish", "Swedish"
+    NORWEGIAN = "norwegian", "Norwegian"
+
+
+class Language(models.TextChoices):
+    ESTONIAN = "et", "Estonian"
+    ENGLISH = "en", "English"
+    FINNISH = "fi", "Finnish"
+    SWEDISH = "sv", "Swedish"
+    DANISH = "da", "Danish"
+
+
+class Currency(models.Model):
+    code = models.CharField("code", max_length=3, unique=True, validators=[validators.validate_currency_code],
+                            help_text="ISO 4217 code, e.g. EUR. E-Financials and Opter use the same codes.")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        verbose_name_plural = "currencies"
+        ordering = ["code"]
+        default_permissions = CONFIG_PERMISSIONS
+
+    def __str__(self):
+        return self.code
+
+
+class ExchangeRate(models.Model):
+    currency = models.ForeignKey(Currency, on_delete=models.CASCADE, related_name="rates")
+    valid_from = models.DateField()
+    rate = models.DecimalField(max_digits=18, decimal_places=6, validators=[MinValueValidator(Decimal("0.000001"))],
+                               help_text="Units of the office's default currency for one unit of this currency.")
+
+    class Meta:
+        ordering = ["currency", "-valid_from"]
+        constraints = [models.UniqueConstraint(fields=["currency", "valid_from"], name="unique_rate_per_day")]
+        default_permissions = CONFIG_PERMISSIONS
+
+    def __str__(self):
+        return f"{self.currency} {self.rate} from {self.valid_from}"
+
+
+class Account(models.Model):
+    """The shared chart of accounts ("Kontod"). Opter calls the account number its Name."""
+
+    number = models.CharField("name (account number)", max_length=20, unique=True,
+                              validators=[validators.validate_account_number])
+    description = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField("active", default=True)
+
+    class Meta:
+        ordering = ["number"]
+        default_permissions = CONFIG_PERMISSIONS
+
+    def __str__(self):
+        return f"{self.number} - {self.description}" if self.description else self.number
+
+
+class VatRate(models.Model):
+    """VAT rates ("KM määrad"): the final fallback of account coding."""
+
+    name = models.CharField(max_length=80)
+    code = models.CharField(max_length=20, unique=True)
+    percentage = models.DecimalField("VAT rate", max_digits=5, decimal_places=2,
+                                     validators=[MinValueValidator(0), MaxValueValidator(100)])
+    is_eu_vat = models.BooleanField("EU VAT", default=False,
+                                    help_text="Tick for 0 % rates used on sales within the EU.")
+    sales_account = models.ForeignKey(Account, verbose_name="account sales", on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="+",
+                                      help_text="E-Financials: account 3100 for 24 %, e.g. 3520 for 0 % EU sales.")
+    difference_account = models.ForeignKey(Account, verbose_name="account diff", on_delete=models.PROTECT,
+                                           null=True, blank=True, related_name="+")
+    sales_tax_account = models.ForeignKey(Account, verbose_name="account sales tax", on_delete=models.PROTECT,
+                                          null=True, blank=True, related_name="+")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "VAT rate"
+        ordering = ["-percentage", "code"]
+        default_permissions = CONFIG_PERMISSIONS
+
+    def __str__(self):
+        return f"{self.name} ({self.percentage.normalize():f} %)"
+
+    @property
+    def percentage_label(self) -> str:
+        """24.00 -> "24", 25.50 -> "25.5": how the rate appears in codes such as 3100-24."""
+        return f"{self.percentage.normalize():f}"
+
+
+class PaymentCondition(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    days = models.PositiveSmallIntegerField("payment condition (days)", default=0)
+    count_from_last_day_of_month = models.BooleanField("count days from last day of month", default=False)
+
+    class Meta:
+        ordering = ["days", "name"]
+        default_permissions = CONFIG_PERMISSIONS
+
+    def __str__(self):
+        return self.name
+
+    def due_date(self, invoice_date: date) -> date:
+        start = invoice_date
+        if self.count_from_last_day_of_month:
+            start = invoice_date.replace(day=calendar.monthrange(invoice_date.year, invoice_date.month)[1])
+        return start + timedelta(days=self.days)
+
+
+class Office(models.Model):
+    """Office settings ("Kontorid"). Tabs: General, Invoice settings, Payment, Pricing, Economy."""
+
+    # General
+    name = models.CharField(max_length=200)
+    code = models.CharField(max_length=20, unique=True)
+    corporate_id = models.CharField("corporate ID number", max_length=40, blank=True)
+    vat_number = models.CharField("VAT registration number", max_length=20, blank=True,
+                                  validators=[validators.validate_vat_number])
+    street = models.CharField("address", max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, default="EE", validators=[validators.validate_country_code],
+                               help_text="ISO 3166 two-letter code.")
+    email = models.EmailField(blank=True)
+    logo = models.ImageField(upload_to="logos/", blank=True)
+    # Invoice settings
+    ocr_number_type = models.CharField("OCR number type", max_length=10, choices=OcrNumberType.choices,
+                                       default=OcrNumberType.NONE,
+                                       help_text="Netvisor and E-Financials need Finnish.")
+    separate_invoice_numbers_for_regions = models.BooleanField(default=False)
+    # Payment
+    iban = models.CharField("IBAN", max_length=42, blank=True, validators=[validators.validate_iban])
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
+    # Pricing
+    default_currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+",
+                                         help_text="Do not change once in use. Netvisor needs EUR.")
+    default_payment_condition = models.ForeignKey(PaymentCondition, on_delete=models.PROTECT, null=True,
+                                                  blank=True, related_name="+")
+    # Economy
+    economic_unit_name_1 = models.CharField("economic unit 1 name", max_length=60, blank=True)
+    economic_unit_name_2 = models.CharField("economic unit 2 name", max_length=60, blank=True)
+    economic_unit_name_3 = models.CharField("economic unit 3 name", max_length=60, blank=True)
+    economic_unit_name_4 = models.CharField("economic unit 4 name", max_length=60, blank=True)
+    economic_unit_name_5 = models.CharField("economic unit 5 name", max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        default_permissions = CONFIG_PERMISSIONS
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        validators.validate_corporate_id_for_country(self.corporate_id, self.country, field="corporate_id")
+
+    def economic_unit_name(self, level: int) -> str:
+        return getattr(self, f"economic_unit_name_{level}") or f"Economic unit {level}"
+
+
+class Region(models.Model):
+    """A region inside an office with its own corporate identity ("Piirkonnad")."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="regions")
+    name = models.CharField(max_length=100)
+    code = models.CharField(max_length=20)
+    corporate_id = models.CharField("corporate ID number", max_length=40, blank=True)
+    vat_number = models.CharField("VAT registration number", max_length=20, blank=True,
+                                  validators=[validators.validate_vat_number])
+    street = models.CharField("address", max_length=200, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    country = models.CharField(max_length=2, blank=True, validators=[validators.validate_country_code])
+    email = models.EmailField(blank=True)
+    logo = models.ImageField(upload_to="logos/", blank=True)
+    # Payment information ("Makseinfo") tab
+    iban = models.CharField("IBAN", max_length=42, blank=True, validators=[validators.validate_iban])
+    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
+    iban_for_all_regions = models.BooleanField(
+        "IBAN for all regions", default=False,
+        help_text="Use this region's IBAN on invoices of every region of the office.")
+
+    class Meta:
+        ordering = ["office", "name"]
+        default_permissions = CONFIG_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(fields=["office", "code"], name="unique_region_code_per_office"),
+            models.UniqueConstraint(fields=["office"], condition=Q(iban_for_all_regions=True),
+                                    name="one_iban_for_all_regions_per_office"),
+        ]
+
+    def __str__(self):
+        return f"{self.office.code} / {self.name}"
+
+    def clean(self):
+        validators.validate_corporate_id_for_country(self.corporate_id, self.country or self.office.country,
+                                                     field="corporate_id")
+        if self.iban_for_all_regions and not self.iban:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"iban": "Enter the IBAN that all regions should use, or untick IBAN for all regions."})
+
+
+class EconomicUnit(models.Model):
+    """Economic units 1-5 ("Majandusüksused"): profit centres, projects in E-Financials."""
+
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="economic_units")
+    level = models.PositiveSmallIntegerField(choices=[(i, f"Economic unit {i}") for i in range(1, 6)])
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=100)
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               help_text="A department or group under a profit centre.")
+
+    class Meta:
+        ordering = ["office", "level", "code"]
+        default_permissions = CONFIG_PERMISSIONS
+        constraints = [models.UniqueConstraint(fields=["office", "level", "code"], name="unique_unit_code")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class AccountCodingChart(models.Model):
+    """Account coding chart ("Maksearved"): accounts receivable and other accounts, valid per period."""
+
+    name = models.CharField(max_length=100, unique=True)
+    valid_from = models.DateField(null=True, blank=True, help_text="Blank = valid from the beginning.")
+    valid_to = models.DateField(null=True, blank=True, help_text="Blank = valid until further notice.")
+    is_default = models.BooleanField("default", default=False)
+
+    class Meta:
+        ordering = ["name"]
+        default_permissions = CONFIG_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True), name="one_default_chart"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True)
+                                   | Q(valid_to__gte=models.F("valid_from")), name="chart_validity_ordered"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+
+class ChartAccountRole(models.TextChoices):
+    ACCOUNTS_RECEIVABLE = "receivable", "Accounts receivable (Debitoorsed arved)"
+    ROUNDING = "rounding", "Rounding"
+    CURRENCY_DIFFERENCE = "currency_difference", "Currency difference"
+    ACCOUNTS_PAYABLE = "payable", "Accounts payable"
+    INPUT_VAT = "input_vat", "Input VAT"
+
+
+class AccountCodingChartAccount(models.Model):
+    chart = models.ForeignKey(AccountCodingChart, on_delete=models.CASCADE, related_name="accounts")
+    role = models.CharField(max_length=30, choices=ChartAccountRole.choices)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "account of the chart"
+        ordering = ["chart", "role"]
+        constraints = [models.UniqueConstraint(fields=["chart", "role", "account"], name="unique_chart_role_account")]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.account.number}"
+
+
+class TerminologyTag(models.Model):
+    """Overridable product texts, e.g. IES_NetvisorAPIProductName (default "Opter")."""
+
+    DEFAULTS = {
+        "IES_NetvisorAPIProductName": "Opter",
+        "IES_NetvisorAPIProductGroup": "OpterGroup",
+        "IES_ProcountorAPIProductGroup": "OpterGroup",
+    }
+
+    key = models.CharField(max_length=100, help_text="e.g. IES_NetvisorAPIProductName")
+    language = models.CharField(max_length=5, choices=Language.choices, blank=True,
+                                help_text="Blank = every language.")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, null=True, blank=True,
+                               help_text="Blank = every office.")
+    text = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["key", "language"]
+        default_permissions = CONFIG_PERMISSIONS
+        constraints = [
+            models.UniqueConstraint(fields=["key", "language", "office"], name="unique_terminology_per_office"),
+            models.UniqueConstraint(fields=["key", "language"], condition=Q(office__isnull=True),
+                                    name="unique_terminology_global"),
+        ]
+
+    def __str__(self):
+        return f"{self.key} = {self.text}"
+
+    @classmethod
+    def text_for(cls, key: str, office: "Office | None" = None, language: str = "") -> str:
+        """Most specific override first: office+language, office, language, global; then the default."""
+        tags = {(t.office_id, t.language): t.text for t in cls.objects.filter(key=key)}
+        office_id = office.pk if office else None
+        for candidate in ((office_id, language), (office_id, ""), (None, language), (None, "")):
+            if candidate in tags:
+                return tags[candidate]
+        return cls.DEFAULTS.get(key, "")
+
+
+class InvoicePeriod(models.Model):
+    """A batch of invoices created together; closing it creates account coding and starts the export."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="periods")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="periods")
+    name = models.CharField(max_length=60, help_text="e.g. 2026-11 week 47")
+    until_date = models.DateField("invoiced until")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["-until_date", "-id"]
+        permissions = [("close_invoiceperiod", "Can close an invoice period")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class Invoice(models.Model):
+    period = models.ForeignKey(InvoicePeriod, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="invoices")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="invoices")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="invoices")
+    number = models.PositiveBigIntegerField("invoice number")
+    invoice_date = models.DateField()
+    due_date = models.DateField()
+    payment_condition = models.ForeignKey(PaymentCondition, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="+")
+    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+")
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=6, default=Decimal(1))
+    reference_number = models.CharField(max_length=35, blank=True,
+                                        help_text="Payment reference (OCR), Finnish or RF per the office setting.")
+    your_reference = models.CharField("reference", max_length=200, blank=True)
+    net_amount = MoneyField(default=Decimal("0.00"))
+    vat_amount = MoneyField(default=Decimal("0.00"))
+    total = MoneyField("total amount", default=Decimal("0.00"))
+
+    class Meta:
+        ordering = ["-invoice_date", "-number"]
+        constraints = [models.UniqueConstraint(fields=["office", "number"], name="unique_invoice_number_per_office")]
+        default_permissions = CONFIG_PERMISSIONS
+        indexes = [models.Index(fields=["number"])]
+
+    def __str__(self):
+        return str(self.number)
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(default=0)
+    order_number = models.CharField(max_length=40, blank=True)
+    sender_reference = models.CharField(max_length=100, blank=True)
+    receiver_reference = models.CharField(max_length=100, blank=True)
+    item_name = models.CharField("price item", max_length=200)
+    quantity = models.DecimalField(max_digits=12, decimal_places=3, default=Decimal(1))
+    unit = models.CharField(max_length=20, blank=True)
+    unit_price = models.DecimalField(max_digits=14, decimal_places=4)
+    amount = MoneyField(help_text="Net amount: quantity x unit price, rounded to cents.")
+    vat_rate = models.ForeignKey(VatRate, on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                help_text="Sales account from account coding; blank = from the customer or VAT rate.")
+    economic_units = models.ManyToManyField(EconomicUnit, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["invoice", "position", "id"]
+
+    def __str__(self):
+        return f"{self.invoice.number}: {self.order_number} {self.item_name}"
+
+
+class AccountCodingEntry(models.Model):
+    """Account coding created when a period closes: debit positive, credit negative."""
+
+    period = models.ForeignKey(InvoicePeriod, on_delete=models.CASCADE, related_name="coding_entries")
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="coding_entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    vat_rate = models.ForeignKey(VatRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    amount = MoneyField(help_text="Debit positive, credit negative.")
+    economic_unit = models.ForeignKey(EconomicUnit, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+    text = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name_plural = "account coding entries"
+        ordering = ["invoice", "id"]
+
+    def __str__(self):
+        return f"{self.invoice.number} {self.account.number} {self.amount}"
+
+    @property
+    def debit(self) -> Decimal:
+        return self.amount if self.amount > 0 else Decimal("0.00")
+
+    @property
+    def credit(self) -> Decimal:
+        return -self.amount if self.amount < 0 else Decimal("0.00")

@@ -1,0 +1,299 @@
+"""Invoice exports (General / File transfer / Codes tabs), export setting groups, and the export log
+(runs, items, events)."""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounting.models import CONFIG_PERMISSIONS, Invoice, InvoicePeriod, Office, PaymentCondition, VatRate
+from portal.fields import EncryptedTextField
+
+
+class ExportType(models.TextChoices):
+    EFINANCIALS = "efinancials", "E-Financials"
+    NETVISOR = "netvisor", "Netvisor API"
+    PROCOUNTOR = "procountor", "Procountor API"
+    ECONOMIC = "economic", "Visma e-conomic"
+    XMLSERIALIZER = "xmlserializer", "XmlSerializer (Heeros)"
+
+
+class TransferMethod(models.TextChoices):
+    NONE = "", "None (API type)"
+    HEEROS_API = "heeros_api", "Heeros API"
+
+
+class Encoding(models.TextChoices):
+    UTF8 = "UTF-8", "UTF-8"
+    LATIN1 = "ISO-8859-1", "ISO-8859-1"
+
+
+class Report(models.TextChoices):
+    NONE = "", "None"
+    INVOICE = "invoice", "Invoice"
+
+
+SECRET_FIELDS = ("password", "client_key", "api_token")
+
+
+class InvoiceExport(models.Model):
+    """An invoice export ("Arve eksport"): one target system and its credentials."""
+
+    # General ("Üldine")
+    name = models.CharField("name", max_length=100, unique=True, help_text='For example "E-Financials (API)".')
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="exports")
+    report = models.CharField(max_length=20, choices=Report.choices, blank=True, default=Report.NONE,
+                              help_text="None for every API export.")
+    type = models.CharField(max_length=20, choices=ExportType.choices)
+    encoding = models.CharField(max_length=20, choices=Encoding.choices, default=Encoding.UTF8)
+    user_id = models.CharField("user id", max_length=200, blank=True)
+    password = EncryptedTextField("password")
+    password_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    customer_code = models.CharField(max_length=100, blank=True)
+    office_code = models.CharField(max_length=100, blank=True)
+    start_text = models.TextField(blank=True, help_text="One parameter=value per line.")
+    include_pdf_copy = models.BooleanField("include PDF copy", default=False,
+                                           help_text="Attach the Opter invoice as a PDF file (Kaasa PDF-koopia).")
+    reduce_pdf_file_size = models.BooleanField(
+        "reduce PDF file size", default=False,
+        help_text="Removes bold, italic and underline and uses a font that takes less space.")
+    use_customer_number = models.BooleanField(
+        "use customer number instead of customer code", default=False,
+        help_text="Match customers on the sales ledger number instead of the customer code.")
+    one_file_per_invoice = models.BooleanField(default=False)
+
+    # File transfer ("Faili edastus")
+    transfer_method = models.CharField("method", max_length=20, choices=TransferMethod.choices, blank=True,
+                                       default=TransferMethod.NONE)
+    base_url = models.URLField("base URL", max_length=300, blank=True,
+                               help_text="Blank = the vendor's production endpoint. Point it at the sandbox to "
+                                         "practise.")
+    client_identity = models.CharField(max_length=200, blank=True)
+    client_key = EncryptedTextField("client key")
+    client_key_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    api_token = EncryptedTextField("API token")
+    api_token_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    request_timeout = models.PositiveSmallIntegerField(
+        "request timeout (seconds)", default=30, help_text="How long to wait for the target system per call.")
+
+    is_active = models.BooleanField("active", default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "invoice export"
+        ordering = ["name"]
+        default_permissions = CONFIG_PERMISSIONS
+        permissions = [("check_setup", "Can run the setup check of an invoice export")]
+
+    def __str__(self):
+        return self.name
+
+    def secret_values(self) -> tuple[str, ...]:
+        """Every secret of this export, for masking in logs and excerpts."""
+        return tuple(v for v in (self.password, self.client_key, self.api_token) if v)
+
+    def set_secret(self, field: str, value: str) -> None:
+        if field not in SECRET_FIELDS:
+            raise ValueError(f"{field} is not a secret field")
+        setattr(self, field, value)
+        setattr(self, f"{field}_set_at", timezone.now() if value else None)
+
+    @property
+    def parsed_start_text(self) -> dict:
+        from .start_text import parse_start_text
+
+        return parse_start_text(self.type, self.start_text)
+
+
+class CodeKind(models.TextChoices):
+    TAX_RATE = "tax_rate", "Tax rates"
+    PAYMENT_CONDITION = "payment_condition", "Payment condition"
+
+
+class CodeTranslation(models.Model):
+    """The Codes tab: an Opter object (Name column) and the target's code for it (Code column)."""
+
+    export = models.ForeignKey(InvoiceExport, on_delete=models.CASCADE, related_name="codes")
+    kind = models.CharField(max_length=30, choices=CodeKind.choices, default=CodeKind.TAX_RATE)
+    vat_rate = models.ForeignKey(VatRate, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    payment_condition = models.ForeignKey(PaymentCondition, on_delete=models.CASCADE, null=True, blank=True,
+                                          related_name="+")
+    code = models.CharField(max_length=100)
+
+    class Meta:
+        verbose_name = "code"
+        ordering = ["export", "kind", "id"]
+        default_permissions = CONFIG_PERMISSIONS
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="tax_rate", vat_rate__isnull=False, payment_condition__isnull=True)
+                           | Q(kind="payment_condition", payment_condition__isnull=False, vat_rate__isnull=True)),
+                name="code_names_one_object_of_its_kind"),
+            models.UniqueConstraint(fields=["export", "vat_rate"], name="one_code_per_vat_rate"),
+            models.UniqueConstraint(fields=["export", "payment_condition"], name="one_code_per_payment_condition"),
+        ]
+
+    def __str__(self):
+        return f"{self.opter_object} -> {self.code}"
+
+    @property
+    def opter_object(self):
+        return self.vat_rate if self.kind == CodeKind.TAX_RATE else self.payment_condition
+
+
+class InvoiceExportSetting(models.Model):
+    """An invoice export setting ("Arve ekspordi seaded"): a named group of exports."""
+
+    name = models.CharField(max_length=100, unique=True)
+    is_default = models.BooleanField("default", default=False,
+                                     help_text="Used for customers that have no invoice export setting.")
+    exports = models.ManyToManyField(InvoiceExport, blank=True, related_name="settings")
+
+    class Meta:
+        verbose_name = "invoice export setting"
+        ordering = ["name"]
+        default_permissions = CONFIG_PERMISSIONS
+        constraints = [models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                               name="one_default_export_setting")]
+
+    def __str__(self):
+        return self.name
+
+
+# --- The export log -------------------------------------------------------------------------------
+
+
+class RunScope(models.TextChoices):
+    INVOICE = "invoice", "One invoice"
+    INVOICES = "invoices", "Several invoices"
+    PERIOD = "period", "Invoice period"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class ExportRun(models.Model):
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(max_length=10, choices=RunScope.choices)
+    period = models.ForeignKey(InvoicePeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="runs")
+    chosen_export = models.ForeignKey(InvoiceExport, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+", help_text="Blank = the customers' export setting groups.")
+    is_preview = models.BooleanField("preview (don't send)", default=False)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED, db_index=True)
+    failure_message = models.TextField(blank=True)
+    to_export = models.PositiveIntegerField("to export", default=0)
+    exported = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        default_permissions = ("view",)
+        permissions = [("run_export", "Can export and send invoices"),
+                       ("retry_export", "Can retry failed invoices of a run")]
+
+    def __str__(self):
+        kind = "Preview" if self.is_preview else "Export"
+        return f"{kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def done(self) -> int:
+        return self.exported + self.skipped + self.failed
+
+    @property
+    def percent(self) -> int:
+        if not self.to_export:
+            return 100 if self.status in (RunStatus.COMPLETED, RunStatus.FAILED) else 0
+        return min(100, round(100 * self.done / self.to_export))
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (RunStatus.COMPLETED, RunStatus.FAILED)
+
+
+class ItemState(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped"
+    FAILED = "failed", "Failed"
+    UNKNOWN = "unknown", "Unknown (being reconciled)"
+
+
+IN_FLIGHT_STATES = (ItemState.SENDING, ItemState.UNKNOWN)
+
+
+class ExportItem(models.Model):
+    """One invoice sent by one export within a run."""
+
+    run = models.ForeignKey(ExportRun, on_delete=models.CASCADE, related_name="items")
+    export = models.ForeignKey(InvoiceExport, on_delete=models.PROTECT, related_name="items")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="export_items")
+    state = models.CharField(max_length=10, choices=ItemState.choices, default=ItemState.PLANNED, db_index=True)
+    is_preview = models.BooleanField(default=False)
+    remote_id = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error_code = models.CharField(max_length=80, blank=True, db_index=True)
+    last_error_message = models.TextField(blank=True)
+    warning_message = models.TextField(blank=True)
+    preview_payload = models.TextField(blank=True, help_text="What would be sent (preview runs).")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(fields=["run", "export", "invoice"], name="one_item_per_run_export_invoice"),
+            # Two runs must never send the same invoice to the same export at once.
+            models.UniqueConstraint(fields=["export", "invoice"], condition=Q(state__in=["sending", "unknown"]),
+                                    name="one_send_in_flight_per_export_invoice"),
+        ]
+        indexes = [models.Index(fields=["run", "state"])]
+
+    def __str__(self):
+        return f"{self.invoice.number} -> {self.export.name}: {self.get_state_display()}"
+
+
+class EventLevel(models.TextChoices):
+    INFO = "info", "Info"
+    WARNING = "warning", "Warning"
+    ERROR = "error", "Error"
+
+
+EXCERPT_LIMIT = 4000
+
+
+class ExportEvent(models.Model):
+    """Append-only log line: what happened, with the catalogue code and a redacted excerpt."""
+
+    run = models.ForeignKey(ExportRun, on_delete=models.CASCADE, related_name="events")
+    item = models.ForeignKey(ExportItem, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    level = models.CharField(max_length=10, choices=EventLevel.choices, default=EventLevel.INFO, db_index=True)
+    code = models.CharField(max_length=80, db_index=True)
+    message = models.TextField()
+    params = models.JSONField(default=list, blank=True)
+    attempt = models.PositiveSmallIntegerField(default=0)
+    excerpt = models.TextField(blank=True, help_text="Redacted request/response excerpt.")
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"[{self.level}] {self.code}: {self.message[:80]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Export events are append-only.")
+        self.excerpt = (self.excerpt or "")[:EXCERPT_LIMIT]
+        super().save(*args, **kwargs)
