@@ -193,6 +193,10 @@ class ExportRun(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
+    # A worker holds the run while it works on it; a re-delivered task waits for the lease to expire,
+    # so two workers never send the same run's items at once.
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_expires = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

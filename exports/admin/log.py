@@ -1,0 +1,96 @@
+"""Support's export log: runs, items and events, read-only for everyone, filterable and searchable."""
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+
+from ..models import ExportEvent, ExportItem, ExportRun
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """The log is append-only: nobody adds, changes or deletes through the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ItemInline(admin.TabularInline):
+    model = ExportItem
+    fields = ("invoice", "export", "state", "attempts", "remote_id", "last_error_code", "last_error_message")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    max_num = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice", "export")
+
+
+@admin.register(ExportRun)
+class ExportRunAdmin(ReadOnlyAdmin):
+    list_display = ("id", "created_at", "created_by", "scope", "period", "is_preview", "status_badge",
+                    "to_export", "exported", "skipped", "failed", "open_run")
+    list_filter = ("status", "is_preview", "scope", "items__export", "items__export__type", "created_at")
+    search_fields = ("items__invoice__number", "items__invoice__customer__name", "items__invoice__customer__code",
+                     "failure_message", "period__name")
+    date_hierarchy = "created_at"
+    inlines = [ItemInline]
+    readonly_fields = [f.name for f in ExportRun._meta.fields if f.name not in ("lease_owner", "lease_expires")]
+    exclude = ("lease_owner", "lease_expires")
+    list_select_related = ("created_by", "period")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+    @admin.display(description="status", ordering="status")
+    def status_badge(self, run):
+        return run.get_status_display()
+
+    @admin.display(description="")
+    def open_run(self, run):
+        return format_html('<a href="{}">Open</a>', reverse("exports:run", args=[run.pk]))
+
+
+class EventInline(admin.TabularInline):
+    model = ExportEvent
+    fields = ("created_at", "level", "code", "message", "attempt", "duration_ms")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(ExportItem)
+class ExportItemAdmin(ReadOnlyAdmin):
+    list_display = ("id", "run", "invoice", "customer", "export", "state", "attempts", "last_error_code",
+                    "last_error_message", "updated_at")
+    list_filter = ("state", "export", "export__type", "last_error_code", "is_preview", "updated_at")
+    search_fields = ("invoice__number", "invoice__customer__name", "invoice__customer__code", "last_error_message",
+                     "remote_id")
+    list_select_related = ("invoice__customer", "export", "run")
+    readonly_fields = [f.name for f in ExportItem._meta.fields]
+    inlines = [EventInline]
+
+    @admin.display(ordering="invoice__customer__name")
+    def customer(self, item):
+        return item.invoice.customer.name
+
+
+@admin.register(ExportEvent)
+class ExportEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "run", "invoice_number", "level", "code", "message", "attempt", "duration_ms")
+    list_filter = ("level", "item__export", "item__export__type", "code", "item__state", "created_at")
+    search_fields = ("message", "code", "item__invoice__number", "item__invoice__customer__name")
+    date_hierarchy = "created_at"
+    list_select_related = ("run", "item__invoice")
+    readonly_fields = [f.name for f in ExportEvent._meta.fields]
+
+    @admin.display(description="invoice", ordering="item__invoice__number")
+    def invoice_number(self, event):
+        return event.item.invoice.number if event.item_id else ""
