@@ -1,0 +1,43 @@
+"""The Customers window ("Kliendid"): General, Details, Invoice information tabs and Account coding."""
+from django.contrib import admin
+
+from .models import Customer, CustomerSalesAccount
+
+
+class CustomerSalesAccountInline(admin.TabularInline):
+    model = CustomerSalesAccount
+    extra = 0
+    fields = ["vat_rate", "account"]
+    autocomplete_fields = ["vat_rate", "account"]
+    verbose_name = "sales account"
+    verbose_name_plural = "Account coding (one sales account per VAT rate)"
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "office", "region", "sales_ledger_number", "corporate_id", "vat_number",
+                    "country", "export_setting"]
+    list_filter = ["office", "region", "country", "export_setting", "language", "currency"]
+    search_fields = ["code", "name", "invoice_name", "corporate_id", "vat_number", "=sales_ledger_number",
+                     "invoice_email"]
+    list_select_related = ["office", "region", "export_setting"]
+    autocomplete_fields = ["office", "region", "payment_condition", "currency"]
+    inlines = [CustomerSalesAccountInline]
+    fieldsets = [
+        ("General", {"fields": ["office", "region", "code", "name", "sales_ledger_number", "corporate_id",
+                                "country"]}),
+        ("Details", {"fields": ["vat_number", "edi_code", "ovt_number"]}),
+        ("Invoice information (Arveteave)", {"fields": [
+            "invoice_name", "invoice_address", "invoice_address2", "invoice_postal_code", "invoice_city",
+            "invoice_country", "invoice_email", "export_setting", "payment_condition", "currency",
+            "language"]}),
+    ]
+
+
+@admin.register(CustomerSalesAccount)
+class CustomerSalesAccountAdmin(admin.ModelAdmin):
+    list_display = ["customer", "vat_rate", "account"]
+    list_filter = ["vat_rate"]
+    search_fields = ["customer__code", "customer__name", "account__number"]
+    list_select_related = ["customer", "vat_rate", "account"]
+    autocomplete_fields = ["customer", "vat_rate", "account"]

@@ -1,0 +1,126 @@
+"""The invoice export setup screens: Invoice export (General, File transfer, Codes) and Invoice export
+settings (groups of exports)."""
+from django.contrib import admin
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import formats, timezone
+
+from accounting.admin import OneDefaultAdminMixin
+
+from ..forms import CodeTranslationForm, InvoiceExportForm, InvoiceExportSettingForm
+from ..models import SECRET_FIELDS, CodeTranslation, InvoiceExport, InvoiceExportSetting
+
+CHECK_SETUP_PERMISSION = "exports.check_setup"
+
+
+def secret_status(export: InvoiceExport, name: str) -> str:
+    """ "set on <date>" or "not set": all the admin ever shows of a secret."""
+    if not getattr(export, name):
+        return "not set"
+    set_at = getattr(export, f"{name}_set_at")
+    if set_at is None:
+        return "set"
+    return f"set on {formats.date_format(timezone.localtime(set_at), 'DATETIME_FORMAT')}"
+
+
+class CodeTranslationInline(admin.TabularInline):
+    model = CodeTranslation
+    form = CodeTranslationForm
+    extra = 0
+    fields = ["kind", "vat_rate", "payment_condition", "code"]
+    verbose_name = "code"
+    verbose_name_plural = ("Codes (Opter's VAT rates and payment conditions, and the target system's code "
+                           "for each)")
+
+
+@admin.register(InvoiceExport)
+class InvoiceExportAdmin(admin.ModelAdmin):
+    form = InvoiceExportForm
+    list_display = ["name", "type", "office", "is_active", "credentials", "updated_at"]
+    list_filter = ["type", "is_active", "office", "transfer_method"]
+    search_fields = ["name", "user_id", "customer_code", "office_code", "client_identity"]
+    list_select_related = ["office"]
+    inlines = [CodeTranslationInline]
+    readonly_fields = ["password_status", "client_key_status", "api_token_status", "updated_at"]
+    change_form_template = "admin/exports/invoiceexport/change_form.html"
+    fieldsets = [
+        ("General", {"fields": [
+            "name", "office", "report", "type", "encoding", "user_id", "password", "api_token",
+            "customer_code", "office_code", "start_text", "include_pdf_copy", "reduce_pdf_file_size",
+            "use_customer_number", "one_file_per_invoice", "is_active"]}),
+        ("File transfer", {"fields": [
+            "transfer_method", "base_url", "client_identity", "client_key", "request_timeout"]}),
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_change_permission(request, obj) or (obj is None and self.has_add_permission(request)):
+            return fieldsets
+        # A read-only page would show the decrypted value of a model field: show its status instead.
+        status = {name: f"{name}_status" for name in SECRET_FIELDS}
+        return [(title, {**options, "fields": [status.get(f, f) for f in options["fields"]]})
+                for title, options in fieldsets]
+
+    @admin.display(description="password")
+    def password_status(self, obj):
+        return secret_status(obj, "password")
+
+    @admin.display(description="client key")
+    def client_key_status(self, obj):
+        return secret_status(obj, "client_key")
+
+    @admin.display(description="API token")
+    def api_token_status(self, obj):
+        return secret_status(obj, "api_token")
+
+    @admin.display(description="secrets stored")
+    def credentials(self, obj):
+        stored = [InvoiceExport._meta.get_field(name).verbose_name
+                  for name in SECRET_FIELDS if getattr(obj, name)]
+        return ", ".join(stored) or "none"
+
+    def has_check_setup_permission(self, request):
+        return request.user.has_perm(CHECK_SETUP_PERMISSION)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        if self.has_check_setup_permission(request):
+            export = self.get_object(request, object_id)
+            if export is not None:
+                extra_context["check_setup_url"] = reverse("exports:check_setup", args=[export.pk])
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(InvoiceExportSetting)
+class InvoiceExportSettingAdmin(OneDefaultAdminMixin, admin.ModelAdmin):
+    form = InvoiceExportSettingForm
+    list_display = ["name", "is_default", "export_names", "customer_count"]
+    list_filter = ["is_default", "exports"]
+    search_fields = ["name", "exports__name"]
+    fields = ["name", "is_default", "exports"]
+
+    def get_queryset(self, request):
+        return (super().get_queryset(request).annotate(number_of_customers=Count("customers", distinct=True))
+                .prefetch_related("exports"))
+
+    @admin.display(description="exports")
+    def export_names(self, obj):
+        return ", ".join(export.name for export in obj.exports.all()) or "-"
+
+    @admin.display(description="customers", ordering="number_of_customers")
+    def customer_count(self, obj):
+        return obj.number_of_customers
+
+
+@admin.register(CodeTranslation)
+class CodeTranslationAdmin(admin.ModelAdmin):
+    form = CodeTranslationForm
+    list_display = ["export", "kind", "opter_object", "code"]
+    list_filter = ["export", "kind"]
+    search_fields = ["export__name", "code", "vat_rate__name", "payment_condition__name"]
+    list_select_related = ["export", "vat_rate", "payment_condition"]
+    fields = ["export", "kind", "vat_rate", "payment_condition", "code"]
+
+    @admin.display(description="name (Opter)")
+    def opter_object(self, obj):
+        return obj.opter_object

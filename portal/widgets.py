@@ -1,0 +1,132 @@
+"""Form widgets and form helpers shared by the admin screens."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from django import forms
+from django.forms.utils import flatatt
+from django.utils import formats, timezone
+from django.utils.html import format_html
+
+from accounting.services.defaults import default_removal_message
+
+
+@dataclass(frozen=True)
+class SecretInput:
+    """What the user did with a write-only secret: typed a new value, asked to clear it, or neither."""
+
+    new_value: str = ""
+    clear: bool = False
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.new_value) or self.clear
+
+
+class WriteOnlySecretWidget(forms.Widget):
+    """A password input that never renders the stored secret, not even in the HTML source.
+
+    Beside the input it says whether a value is stored ("set on <date>" or "not set") and offers a
+    "clear" checkbox. Leaving the input blank keeps the stored value. The form sets ``is_set`` and
+    ``set_at`` from the instance; the widget itself never sees the secret.
+    """
+
+    clear_suffix = "_clear"
+
+    def __init__(self, attrs=None, *, is_set: bool = False, set_at: datetime | None = None):
+        base = {"autocomplete": "new-password", "spellcheck": "false"}
+        super().__init__({**base, **(attrs or {})})
+        self.is_set = is_set
+        self.set_at = set_at
+
+    def clear_name(self, name: str) -> str:
+        return f"{name}{self.clear_suffix}"
+
+    def status_text(self) -> str:
+        if not self.is_set:
+            return "not set"
+        if self.set_at is None:
+            return "set"
+        return f"set on {formats.date_format(timezone.localtime(self.set_at), 'DATETIME_FORMAT')}"
+
+    def format_value(self, value):
+        # Whatever the form hands us (the stored secret, or what was typed into a form that failed
+        # validation) is never sent back to the browser.
+        return None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        input_id = final_attrs.get("id") or f"id_{name}"
+        final_attrs["id"] = input_id
+        clear_id = f"{input_id}{self.clear_suffix}"
+        extra_attrs = flatatt({key: value for key, value in final_attrs.items()
+                               if key not in ("id", "name", "type", "value")})
+        status_class = "secret-set" if self.is_set else "secret-not-set"
+        clear_control = ""
+        if self.is_set:
+            clear_control = format_html(
+                ' <label for="{}" class="vCheckboxLabel secret-clear">'
+                '<input type="checkbox" name="{}" id="{}"> clear</label>',
+                clear_id, self.clear_name(name), clear_id,
+            )
+        return format_html(
+            '<input type="password" name="{}" id="{}"{}>'
+            ' <span class="secret-status {}">{}</span>{}',
+            name, input_id, extra_attrs, status_class, self.status_text(), clear_control,
+        )
+
+    def value_from_datadict(self, data, files, name):
+        return SecretInput(new_value=(data.get(name) or "").strip(), clear=self.clear_name(name) in data)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and self.clear_name(name) not in data
+
+
+class WriteOnlySecretField(forms.Field):
+    """Form field for a write-only secret; its cleaned value is a SecretInput."""
+
+    widget = WriteOnlySecretWidget
+
+    def __init__(self, *, is_set: bool = False, set_at: datetime | None = None, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.is_set = is_set
+        self.widget.set_at = set_at
+
+    def to_python(self, value):
+        if isinstance(value, SecretInput):
+            return value
+        return SecretInput(new_value=(value or "").strip())
+
+    def validate(self, value):
+        if value.new_value and value.clear:
+            raise forms.ValidationError("Either type a new value or tick clear, not both.",
+                                        code="secret_conflict")
+
+    def has_changed(self, initial, data):
+        return self.to_python(data).changes_anything
+
+    def bound_data(self, data, initial):
+        return data
+
+
+class OneDefaultFormMixin:
+    """ModelForm mixin for models with an ``is_default`` flag of which exactly one row is the default.
+
+    The conditional unique constraint on ``is_default`` is left out of form validation: ticking
+    default on a new row is allowed, and the save service (accounting.services.defaults) unsets the
+    previous default in the same transaction. Unticking the current default is refused here, with
+    the same message the service would raise.
+    """
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        exclusions.add("is_default")
+        return exclusions
+
+    def clean(self):
+        cleaned_data = super().clean()
+        instance = self.instance
+        if ("is_default" in self.fields and instance.pk is not None and not cleaned_data.get("is_default")
+                and type(instance)._default_manager.filter(pk=instance.pk, is_default=True).exists()):
+            self.add_error("is_default", default_removal_message(instance))
+        return cleaned_data
