@@ -1,0 +1,380 @@
+"""Fill an empty database with a realistic demo: three offices, their setup, customers, one invoice
+export per target pointing at the sandbox, and open November 2026 invoice periods full of transport
+invoices.
+
+The data is deterministic (seeded random), so two developers seeding the demo see the same invoices.
+Invoices, lines and their economic units are written with bulk_create in batches, which is what makes
+a 100 000-invoice period possible in seconds.
+"""
+from __future__ import annotations
+
+import calendar
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from stdnum import luhn
+
+from customers.models import Customer
+from exports.models import (
+    CodeKind,
+    CodeTranslation,
+    Encoding,
+    ExportType,
+    InvoiceExport,
+    InvoiceExportSetting,
+    Report,
+    TransferMethod,
+)
+from exports.sandbox import demo_credentials
+
+from .. import models as acc
+from ..money import to_cents
+from ..services.invoices import totals_for
+from ..validators import make_finnish_reference, make_rf_reference
+from . import data
+from .users import DemoLogin, create_demo_users
+
+BATCH_SIZE = 2000
+PERIOD_NAME = "2026-11"
+PERIOD_YEAR, PERIOD_MONTH = 2026, 11
+SMALL_PERIOD_INVOICES = 10
+RANDOM_SEED = "opter-demo-2026-11"
+
+
+class DemoDataExists(Exception):
+    """The database already holds offices: the demo only fills an empty database."""
+
+
+@dataclass
+class SeedSummary:
+    invoices: dict[str, int] = field(default_factory=dict)  # per office code
+    lines: int = 0
+    customers: int = 0
+    exports: int = 0
+    seconds: float = 0.0
+    logins: list[DemoLogin] = field(default_factory=list)
+
+    @property
+    def total_invoices(self) -> int:
+        return sum(self.invoices.values())
+
+
+def database_is_empty() -> bool:
+    return not acc.Office.objects.exists()
+
+
+def seed_demo(*, invoices: int = 50, small_period_invoices: int = SMALL_PERIOD_INVOICES,
+              users: bool = True) -> SeedSummary:
+    """Create the whole demo in one transaction. ``invoices`` sizes the Estonian (TLN) period."""
+    if invoices < 0 or small_period_invoices < 0:
+        raise ValueError("The number of invoices cannot be negative.")
+    started = time.perf_counter()
+    summary = SeedSummary()
+    with transaction.atomic():
+        if not database_is_empty():
+            raise DemoDataExists("The database already holds offices; the demo fills an empty database only.")
+        setup = _create_setup()
+        exports = _create_exports(setup)
+        groups = _create_export_groups(exports)
+        customers = _create_customers(setup, groups)
+        summary.exports = len(exports)
+        summary.customers = sum(len(c) for c in customers.values())
+        for office_code, count in (("TLN", invoices), ("HEL", small_period_invoices),
+                                   ("CPH", small_period_invoices)):
+            generator = _PeriodGenerator(setup, setup.offices[office_code], customers[office_code])
+            summary.lines += generator.create(count)
+            summary.invoices[office_code] = count
+        if users:
+            summary.logins = create_demo_users()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+# --- Setup screens -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Setup:
+    currencies: dict[str, acc.Currency]
+    conditions: dict[int, acc.PaymentCondition]
+    accounts: dict[str, acc.Account]
+    vat_rates: dict[str, acc.VatRate]
+    offices: dict[str, acc.Office]
+    units: dict[str, dict[str, acc.EconomicUnit]]
+    specs: dict[str, data.DemoOffice]
+
+
+def _create_setup() -> _Setup:
+    currencies = {code: acc.Currency.objects.create(code=code, name=name) for code, name in data.CURRENCIES}
+    acc.ExchangeRate.objects.bulk_create([
+        acc.ExchangeRate(currency=currencies[code], valid_from=date.fromisoformat(day), rate=rate)
+        for code, day, rate in data.EXCHANGE_RATES])
+    conditions = {days: acc.PaymentCondition.objects.create(name=name, days=days)
+                  for name, days in data.PAYMENT_CONDITIONS}
+    accounts = {a.number: acc.Account.objects.create(number=a.number, description=a.description)
+                for a in data.ACCOUNTS}
+    vat_rates = {}
+    for spec in data.VAT_RATES:
+        vat_rates[spec.code] = acc.VatRate.objects.create(
+            code=spec.code, name=spec.name, percentage=spec.percentage, is_eu_vat=spec.is_eu_vat,
+            sales_account=accounts[spec.sales_account], difference_account=accounts[spec.sales_account],
+            sales_tax_account=accounts[spec.sales_tax_account] if spec.sales_tax_account else None,
+            description=spec.description)
+
+    chart = acc.AccountCodingChart.objects.create(name=data.CHART_NAME, is_default=True)
+    acc.AccountCodingChartAccount.objects.create(chart=chart, role=acc.ChartAccountRole.ACCOUNTS_RECEIVABLE,
+                                                 account=accounts[data.RECEIVABLE_ACCOUNT])
+
+    offices, units = {}, {}
+    for spec in data.OFFICES:
+        office = acc.Office(
+            name=spec.name, code=spec.code, corporate_id=spec.corporate_id, vat_number=spec.vat_number,
+            street=spec.street, postal_code=spec.postal_code, city=spec.city, country=spec.country,
+            email=spec.email, ocr_number_type=spec.ocr_number_type, iban=spec.iban, bic=spec.bic,
+            default_currency=currencies[spec.currency],
+            default_payment_condition=conditions[spec.payment_condition_days],
+            economic_unit_name_1=spec.economic_unit_name_1)
+        office.full_clean()
+        office.save()
+        offices[spec.code] = office
+        units[spec.code] = {
+            code: acc.EconomicUnit.objects.create(office=office, level=1, code=code, name=name)
+            for code, name in data.ECONOMIC_UNITS.get(spec.code, ())}
+    return _Setup(currencies, conditions, accounts, vat_rates, offices, units,
+                  {spec.code: spec for spec in data.OFFICES})
+
+
+def _sandbox_url(export_type: str) -> str:
+    return settings.SANDBOX_URL.rstrip("/") + demo_credentials.PREFIXES[export_type]
+
+
+def _create_exports(setup: _Setup) -> dict[str, InvoiceExport]:
+    """One export per target, with the sandbox's demo credentials in the fields the admin form uses."""
+    tln, hel, cph = setup.offices["TLN"], setup.offices["HEL"], setup.offices["CPH"]
+    common = {"report": Report.NONE, "encoding": Encoding.UTF8}
+
+    efinancials = InvoiceExport(
+        name="E-Financials (API)", office=tln, type=ExportType.EFINANCIALS, include_pdf_copy=True,
+        client_identity=demo_credentials.EFINANCIALS["api_key_id"], **common)
+    efinancials.set_secret("password", demo_credentials.EFINANCIALS["api_key_password"])
+    efinancials.set_secret("client_key", demo_credentials.EFINANCIALS["api_key_public"])
+
+    netvisor = InvoiceExport(
+        name="Netvisor (API)", office=hel, type=ExportType.NETVISOR, include_pdf_copy=True,
+        user_id=demo_credentials.NETVISOR["customer_id"], office_code=hel.corporate_id, start_text="open",
+        **common)
+    netvisor.set_secret("password", demo_credentials.NETVISOR["customer_key"])
+
+    procountor = InvoiceExport(
+        name="Procountor (API)", office=hel, type=ExportType.PROCOUNTOR, include_pdf_copy=True,
+        client_identity=demo_credentials.PROCOUNTOR["client_id"], **common)
+    procountor.set_secret("password", demo_credentials.PROCOUNTOR["api_key"])
+    procountor.set_secret("client_key", demo_credentials.PROCOUNTOR["client_secret"])
+
+    economic = InvoiceExport(name="Visma e-conomic", office=cph, type=ExportType.ECONOMIC, **common)
+    economic.set_secret("password", demo_credentials.ECONOMIC["app_secret_token"])
+    economic.set_secret("api_token", demo_credentials.ECONOMIC["agreement_grant_token"])
+
+    heeros = InvoiceExport(
+        name="Heeros (API)", office=hel, type=ExportType.XMLSERIALIZER, one_file_per_invoice=True,
+        customer_code=demo_credentials.HEEROS["la_id"], office_code=demo_credentials.HEEROS["tt_id"],
+        transfer_method=TransferMethod.HEEROS_API, client_identity=demo_credentials.HEEROS["username"],
+        start_text="SendToCustomer=false", **common)
+    heeros.set_secret("client_key", demo_credentials.HEEROS["password"])
+
+    exports = {e.type: e for e in (efinancials, netvisor, procountor, economic, heeros)}
+    for export_type, export in exports.items():
+        export.base_url = _sandbox_url(export_type)
+        export.save()
+
+    # The Codes tab: Netvisor's fixed VAT codes, Procountor's VAT status codes, e-conomic's VAT codes
+    # (used by the voucher method). Payment conditions are left to e-conomic's match on days.
+    rates = setup.vat_rates
+    CodeTranslation.objects.bulk_create([
+        CodeTranslation(export=netvisor, kind=CodeKind.TAX_RATE, vat_rate=rates["FI25.5"], code="KOMY"),
+        CodeTranslation(export=netvisor, kind=CodeKind.TAX_RATE, vat_rate=rates["FI0EU"], code="EUMY"),
+        CodeTranslation(export=procountor, kind=CodeKind.TAX_RATE, vat_rate=rates["FI25.5"], code="vat_1"),
+        CodeTranslation(export=procountor, kind=CodeKind.TAX_RATE, vat_rate=rates["FI0EU"], code="vat_5"),
+        CodeTranslation(export=economic, kind=CodeKind.TAX_RATE, vat_rate=rates["DK25"], code="U25"),
+    ])
+    return exports
+
+
+def _create_export_groups(exports: dict[str, InvoiceExport]) -> dict[str, InvoiceExportSetting]:
+    members = {
+        "E-Financials (API)": ExportType.EFINANCIALS,
+        "Finland (Netvisor)": ExportType.NETVISOR,
+        "Finland (Procountor)": ExportType.PROCOUNTOR,
+        "Finland (Heeros)": ExportType.XMLSERIALIZER,
+        "Denmark (e-conomic)": ExportType.ECONOMIC,
+    }
+    groups = {}
+    for name, export_type in members.items():
+        group = InvoiceExportSetting.objects.create(name=name, is_default=name == data.DEFAULT_EXPORT_GROUP)
+        group.exports.add(exports[export_type])
+        groups[name] = group
+    return groups
+
+
+def _create_customers(setup: _Setup, groups) -> dict[str, list[tuple[Customer, data.DemoCustomer]]]:
+    result = {}
+    for office_code, specs in data.CUSTOMERS.items():
+        office = setup.offices[office_code]
+        created = []
+        for ledger_number, spec in enumerate(specs, start=1001):
+            customer = Customer(
+                office=office, code=spec.code, name=spec.name, sales_ledger_number=ledger_number,
+                corporate_id=spec.corporate_id, country=spec.country, vat_number=spec.vat_number,
+                invoice_address=spec.street, invoice_postal_code=spec.postal_code, invoice_city=spec.city,
+                invoice_country=spec.country, invoice_email=spec.email, language=spec.language,
+                export_setting=groups[spec.export_group or data.OFFICE_EXPORT_GROUP[office_code]],
+                payment_condition=(setup.conditions[spec.payment_condition_days]
+                                   if spec.payment_condition_days else None))
+            customer.full_clean()
+            customer.save()
+            created.append((customer, spec))
+        result[office_code] = created
+    return result
+
+
+# --- Invoices --------------------------------------------------------------------------------------
+
+
+def reference_number(ocr_number_type: str, invoice_number: int) -> str:
+    """The payment reference of an invoice per the office's OCR number type, built on the invoice number."""
+    base = str(invoice_number)
+    if ocr_number_type == acc.OcrNumberType.FINNISH:
+        return make_finnish_reference(base)
+    if ocr_number_type == acc.OcrNumberType.RF:
+        return make_rf_reference(base)
+    if ocr_number_type in (acc.OcrNumberType.SWEDISH, acc.OcrNumberType.NORWEGIAN):
+        # Swedish OCR and Norwegian KID both end in a Luhn (mod 10) check digit.
+        return base + luhn.calc_check_digit(base)
+    return ""
+
+
+def _november_weekdays() -> list[date]:
+    last = calendar.monthrange(PERIOD_YEAR, PERIOD_MONTH)[1]
+    days = (date(PERIOD_YEAR, PERIOD_MONTH, d) for d in range(1, last + 1))
+    return [d for d in days if d.weekday() < 5]
+
+
+def _cents(rng: random.Random, low: int, high: int) -> Decimal:
+    """A random amount between low and high cents, as an exact Decimal (never a float)."""
+    return Decimal(rng.randint(low, high)) / 100
+
+
+def _unit_price(value: Decimal) -> Decimal:
+    """Unit prices carry four decimals; round before the amount is computed from them."""
+    return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+WAITING_HOURS = [Decimal(hours) for hours in ("0.5", "1.0", "1.5", "2.0", "2.5", "3.0")]
+FUEL_SURCHARGE_PERCENT = [Decimal("6.5"), Decimal("8.5"), Decimal("11.0")]
+
+
+class _PeriodGenerator:
+    """Creates one office's open November period and its invoices, batch by batch."""
+
+    def __init__(self, setup: _Setup, office: acc.Office,
+                 customers: list[tuple[Customer, data.DemoCustomer]]):
+        self.setup = setup
+        self.office = office
+        self.spec = setup.specs[office.code]
+        self.customers = customers
+        self.rng = random.Random(f"{RANDOM_SEED}-{office.code}")
+        # A few customers send most of the freight, as in real life.
+        self.weights = [self.rng.choice((1, 2, 3, 5, 8)) for _ in customers]
+        self.days = _november_weekdays()
+        self.units = setup.units.get(office.code, {})
+        self.contacts = data.CONTACTS
+        self.order_number = self.spec.first_order_number
+        self.factor = self.spec.price_factor
+        self.currency = setup.currencies[self.spec.currency]
+        self.default_condition = setup.conditions[self.spec.payment_condition_days]
+        domestic = setup.vat_rates[self.spec.domestic_vat]
+        eu = setup.vat_rates[self.spec.eu_vat] if self.spec.eu_vat else domestic
+        self.vat_rates = {False: domestic, True: eu}
+
+    def create(self, count: int) -> int:
+        """Create the period with ``count`` invoices; returns the number of lines."""
+        self.period = acc.InvoicePeriod.objects.create(
+            office=self.office, name=PERIOD_NAME,
+            until_date=date(PERIOD_YEAR, PERIOD_MONTH, calendar.monthrange(PERIOD_YEAR, PERIOD_MONTH)[1]))
+        through = acc.InvoiceLine.economic_units.through
+        lines_created = 0
+        for start in range(0, count, BATCH_SIZE):
+            invoices, lines, unit_links = [], [], []
+            for index in range(start, min(count, start + BATCH_SIZE)):
+                invoice, invoice_lines, links = self._invoice(index, count)
+                invoices.append(invoice)
+                lines.extend(invoice_lines)
+                unit_links.extend(links)
+            acc.Invoice.objects.bulk_create(invoices, batch_size=BATCH_SIZE)
+            for line in lines:
+                line.invoice_id = line.invoice.pk
+            acc.InvoiceLine.objects.bulk_create(lines, batch_size=BATCH_SIZE)
+            through.objects.bulk_create(
+                [through(invoiceline_id=line.pk, economicunit_id=unit.pk) for line, unit in unit_links],
+                batch_size=BATCH_SIZE)
+            lines_created += len(lines)
+        return lines_created
+
+    def _invoice(self, index: int, count: int):
+        rng = self.rng
+        customer, spec = rng.choices(self.customers, weights=self.weights)[0]
+        number = self.spec.first_invoice_number + index
+        # Numbers grow with the date, spread evenly over the month's working days.
+        invoice_date = self.days[index * len(self.days) // max(count, 1)]
+        condition = customer.payment_condition or self.default_condition
+        invoice = acc.Invoice(
+            period=self.period, office=self.office, customer=customer, number=number,
+            invoice_date=invoice_date, due_date=condition.due_date(invoice_date), payment_condition=condition,
+            currency=self.currency, exchange_rate=Decimal(1),
+            reference_number=reference_number(self.office.ocr_number_type, number),
+            your_reference=rng.choice(self.contacts[spec.language]))
+        vat_rate = self.vat_rates[spec.eu_vat]
+        lines, links = [], []
+        for _ in range(rng.choice((1, 1, 2, 2, 3))):
+            self._order(invoice, vat_rate, lines, links)
+        invoice.net_amount, invoice.vat_amount, invoice.total = totals_for(lines)
+        return invoice, lines, links
+
+    def _order(self, invoice, vat_rate, lines: list, links: list) -> None:
+        rng, factor = self.rng, self.factor
+        order_number = str(self.order_number)
+        self.order_number += 1
+        km = rng.randint(12, 1450)
+        long_haul = km > 300
+        freight = to_cents(_cents(rng, 18000, 185000) if long_haul else _cents(rng, 6500, 42000)) * factor
+        items = [("Freight", Decimal(1), "pcs", to_cents(freight))]
+        if long_haul or rng.random() < 0.3:
+            items.append(("Road toll", Decimal(km), "km", _unit_price(Decimal("0.1180") * factor)))
+        if rng.random() < 0.25:
+            items.append(("Cold", Decimal(1), "pcs", to_cents(_cents(rng, 3500, 12000) * factor)))
+        if rng.random() < 0.1:
+            items.append(("Extension", Decimal(1), "pcs", to_cents(Decimal("45.00") * factor)))
+        if rng.random() < 0.2:
+            hours = rng.choice(WAITING_HOURS)
+            items.append(("Waiting time", hours, "h", to_cents(Decimal("42.50") * factor)))
+        if rng.random() < 0.6:
+            # A percentage of the freight: quantity is the percentage, the unit price a hundredth of it.
+            items.append(("Fuel surcharge", rng.choice(FUEL_SURCHARGE_PERCENT), "%", to_cents(freight) / 100))
+
+        unit = None
+        if self.units and rng.random() < 0.75:
+            unit = self.units["P200" if long_haul else "P100"]
+        sender, receiver = rng.choice(data.SENDER_REFERENCES), rng.choice(data.RECEIVER_REFERENCES)
+        for item_name, quantity, unit_name, unit_price in items:
+            line = acc.InvoiceLine(
+                invoice=invoice, position=len(lines) + 1, order_number=order_number, sender_reference=sender,
+                receiver_reference=receiver, item_name=item_name, quantity=quantity, unit=unit_name,
+                unit_price=unit_price, amount=to_cents(quantity * unit_price), vat_rate=vat_rate)
+            lines.append(line)
+            if unit is not None:
+                links.append((line, unit))
