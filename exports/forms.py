@@ -160,6 +160,12 @@ def start_text_help():
 class InvoiceExportForm(forms.ModelForm):
     """General / File transfer fields of an invoice export, with write-only secrets."""
 
+    base_url = forms.URLField(
+        label=capfirst(InvoiceExport._meta.get_field("base_url").verbose_name),
+        max_length=InvoiceExport._meta.get_field("base_url").max_length, required=False,
+        assume_scheme="https",
+        help_text=InvoiceExport._meta.get_field("base_url").help_text)
+
     class Meta:
         model = InvoiceExport
         fields = [

@@ -72,6 +72,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
 class AccountCodingChartFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = acc.AccountCodingChart
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Chart {n}")
     is_default = True
@@ -176,11 +177,16 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
     is_staff = True
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+    @factory.post_generation
+    def password(self, create, extracted, **kwargs):
+        self.set_password(extracted or "correct horse battery staple")
+        if create:
+            self.save(update_fields=["password"])
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
@@ -197,3 +203,67 @@ def invoice_with_lines(lines=2, **kwargs) -> acc.Invoice:
         InvoiceLineFactory(invoice=invoice)
     recompute_totals(invoice)
     return invoice
+
+
+# --- Added for the admin tests ---------------------------------------------------------------------
+
+
+class ExchangeRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = acc.ExchangeRate
+
+    currency = factory.SubFactory(CurrencyFactory, code="USD", name="US dollar")
+    valid_from = datetime.date(2026, 11, 1)
+    rate = Decimal("0.920000")
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = acc.Region
+
+    office = factory.SubFactory(OfficeFactory)
+    name = factory.Sequence(lambda n: f"Region {n}")
+    code = factory.Sequence(lambda n: f"R{n}")
+    corporate_id = "12345678"
+    country = "EE"
+    iban = "EE382200221020145685"
+    bic = "HABAEE2X"
+
+
+class EconomicUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = acc.EconomicUnit
+
+    office = factory.SubFactory(OfficeFactory)
+    level = 1
+    code = factory.Sequence(lambda n: f"P{n}")
+    name = factory.Sequence(lambda n: f"Profit centre {n}")
+
+
+class TerminologyTagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = acc.TerminologyTag
+
+    key = "IES_NetvisorAPIProductName"
+    text = "Freight"
+
+
+class CodeTranslationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = exp.CodeTranslation
+
+    export = factory.SubFactory(InvoiceExportFactory)
+    kind = exp.CodeKind.TAX_RATE
+    vat_rate = factory.SubFactory(VatRateFactory)
+    code = "KOMY"
+
+
+class AccountCodingEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = acc.AccountCodingEntry
+
+    invoice = factory.SubFactory(InvoiceFactory)
+    period = factory.LazyAttribute(lambda o: o.invoice.period)
+    account = factory.SubFactory(AccountFactory, number="1210", description="Accounts receivable")
+    amount = Decimal("124.00")
+    text = "Accounts receivable"
