@@ -12,3 +12,16 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; tests only
 TESTING = True
+
+# A separate worker process started by a test uses the suite's connector for this type (set by that test).
+EXPORT_CONNECTOR_OVERRIDES = dict(
+    item.split("=", 1) for item in os.environ.get("EXPORT_CONNECTOR_OVERRIDES", "").split(",") if "=" in item)
+
+# Tests do not wait for real backoff.
+EXPORT_RETRY_BACKOFF_SECONDS = 0.01
+EXPORT_RETRY_BACKOFF_MAX_SECONDS = 0.05
+
+# SQLite: a file (not memory) so a worker process started by a test sees the test database.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # One file per test process, so parallel test sessions on one machine never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405

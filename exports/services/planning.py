@@ -99,6 +99,7 @@ def start_run(run: ExportRun) -> ExportRun:
     """Queue the run for a worker once the surrounding transaction has committed."""
     from ..tasks import run_export
 
+    run.refresh_from_db(fields=["status"])
     if run.is_finished:
         return run
     transaction.on_commit(lambda: run_export.delay(run.pk))

@@ -73,7 +73,7 @@ def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
 
     lines = list(InvoiceLine.objects.filter(invoice__in=invoices).select_related(
         "vat_rate", "account", "invoice__customer", "invoice__office", "invoice__period"))
-    resolver = SalesAccountResolver()
+    resolver = SalesAccountResolver.for_invoices(invoices)
     seen_codes = set()
     for line in lines:
         try:

@@ -1,0 +1,45 @@
+"""Two runs of the same invoice and export at once: the database lets exactly one of them send."""
+import threading
+
+import pytest
+from django.db import connection
+
+from exports.models import ItemState
+from exports.services.planning import plan_run
+from exports.services.runner import execute_run
+
+
+@pytest.mark.django_db(transaction=True)
+def test_same_invoice_exported_twice_at_once_is_sent_once(setup, fake_target):
+    invoice = setup["invoices"][0]
+    first = plan_run(invoices=[invoice])
+    second = plan_run(invoices=[invoice])
+    fake_target.script.append("block")  # the first send waits inside the call, its item committed as sending
+
+    worker = threading.Thread(target=lambda: (execute_run(first.pk, worker="w1"), connection.close()))
+    worker.start()
+    assert fake_target.entered.wait(timeout=20), "the first run never reached the target"
+    execute_run(second.pk, worker="w2")
+    fake_target.gate.set()
+    worker.join(timeout=20)
+
+    assert fake_target.send_calls == 1
+    assert list(fake_target.invoices) == [str(invoice.number)]
+    assert first.items.get().state == ItemState.SENT
+    blocked = second.items.get()
+    assert blocked.state == ItemState.SKIPPED
+    assert blocked.last_error_code == "engine.in_flight_elsewhere"
+    assert connection.vendor in ("postgresql", "sqlite")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invoice_sent_by_an_earlier_run_is_not_sent_by_a_run_planned_before_it_finished(setup, fake_target):
+    invoice = setup["invoices"][0]
+    first = plan_run(invoices=[invoice])
+    second = plan_run(invoices=[invoice])
+    execute_run(first.pk)
+    # The second run's reference data would not know the invoice if it had been fetched earlier:
+    fake_target.invoices.clear()
+    execute_run(second.pk)
+    assert fake_target.send_calls == 1
+    assert second.items.get().last_error_code == "testtarget.already_exists"
