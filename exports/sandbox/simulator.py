@@ -1,0 +1,152 @@
+"""The base of every simulator: knobs around the protocol, options, reset, and the received view.
+
+A subclass implements ``handle_api(request)`` (the vendor's protocol), ``reset_state()``,
+``received()`` (what the simulator was sent, as JSON-ready data) and optionally ``received_html()``.
+Protocol quirks the vendor documentation leaves open are declared in an ``Options`` dataclass so
+they can be changed at start and over the control endpoint, like the fault knobs.
+"""
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import time
+import types
+import typing
+
+from .knobs import CallLog, KnobError, Knobs
+from .wsgi import DropConnection, Request, Response, html_response, json_response
+
+GARBAGE_BODY = b"<html><head><title>502 Bad Gateway</title></head><body>upstream sent nonsense</body></html>"
+
+
+@dataclasses.dataclass
+class NoOptions:
+    pass
+
+
+class Simulator:
+    name = ""
+    title = ""
+    Options: type = NoOptions
+    #: paths under the mount that are the vendor's API; everything else is the sandbox's own pages
+    api_prefix = "/"
+
+    def __init__(self, mount: str, **initial):
+        self.mount = mount.rstrip("/")
+        knob_values = {k: v for k, v in initial.items() if k in Knobs.names()}
+        self._initial_options = self._options_with(self.Options(), {
+            k: v for k, v in initial.items() if k not in Knobs.names()})
+        self.knobs = Knobs(**knob_values)
+        self.calls = CallLog()
+        self.options = dataclasses.replace(self._initial_options)
+        self.reset_state()
+
+    # -- control ------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        self.knobs.reset()
+        self.calls.reset()
+        self.options = dataclasses.replace(self._initial_options)
+        self.reset_state()
+
+    def configure(self, changes: dict, *, initial: bool = False) -> dict:
+        """Set fault knobs and protocol options by name; raises KnobError on anything unknown."""
+        knob_changes = {k: v for k, v in changes.items() if k in Knobs.names()}
+        option_changes = {k: v for k, v in changes.items() if k not in Knobs.names()}
+        options = self._options_with(self._initial_options if initial else self.options, option_changes)
+        if initial:
+            self.knobs.set_initial(knob_changes)
+            self._initial_options = options
+            self.options = dataclasses.replace(options)
+        else:
+            self.knobs.update(knob_changes)
+            self.options = options
+        return self.settings()
+
+    def settings(self) -> dict:
+        return {"knobs": self.knobs.as_dict(), "options": dataclasses.asdict(self.options)}
+
+    def _options_with(self, base, changes: dict):
+        known = {f.name: f for f in dataclasses.fields(base)}
+        hints = typing.get_type_hints(type(base))
+        values = {}
+        for name, raw in changes.items():
+            if name not in known:
+                raise KnobError(f"{self.name} has no knob or option {name!r}; knobs: "
+                                f"{', '.join(Knobs.names())}; options: {', '.join(known) or 'none'}.")
+            values[name] = _coerce(name, raw, hints[name])
+        return dataclasses.replace(base, **values)
+
+    # -- WSGI --------------------------------------------------------------------------------------
+    def __call__(self, environ, start_response):
+        request = Request(environ)
+        if not request.path.startswith(self.api_prefix):
+            return self.handle_page(request)(start_response)
+        decision = self.knobs.decide(request.method, request.path)
+        status = None
+        try:
+            if decision.delay_s:
+                time.sleep(decision.delay_s)
+            if decision.answer_status is not None:
+                response = self.fault_response(decision.answer_status, decision.retry_after)
+            else:
+                response = self.handle_api(request)
+                if decision.drop_after_handling:
+                    raise DropConnection()
+                if decision.garbage:
+                    response = Response(200, GARBAGE_BODY, [("Content-Type", "text/html")])
+                elif decision.bad_encoding:
+                    response = Response(200, b"this is not gzip", [("Content-Type", "application/json"),
+                                                                    ("Content-Encoding", "gzip")])
+            status = response.status
+        finally:
+            self.calls.add(request.method, request.path, status, decision.faults)
+        return response(start_response)
+
+    def fault_response(self, status: int, retry_after: int | None) -> Response:
+        headers = [("Retry-After", str(retry_after))] if retry_after is not None else []
+        return json_response({"code": status, "messages": ["Simulated fault."]}, status, headers)
+
+    def handle_page(self, request: Request) -> Response:
+        if request.path.rstrip("/") == "/_received":
+            if request.wants_html():
+                return html_response(self.received_html())
+            return json_response(self.received())
+        return json_response({"code": 404, "messages": [f"No such page: {request.path}"]}, 404)
+
+    # -- for subclasses -------------------------------------------------------------------------------
+    def reset_state(self) -> None:
+        raise NotImplementedError
+
+    def handle_api(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def received(self) -> dict:
+        raise NotImplementedError
+
+    def received_html(self) -> str:
+        data = json.dumps(self.received(), indent=2, ensure_ascii=False, default=str)
+        title = html.escape(self.title)
+        return (f"<!doctype html><title>{title}: received</title>"
+                f"<h1>{title}: what the sandbox received</h1><pre>{html.escape(data)}</pre>")
+
+
+def _coerce(name: str, raw, hint):
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if raw in (None, ""):
+            return None
+        hint = args[0]
+    try:
+        if hint is bool:
+            if isinstance(raw, str):
+                if raw.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError("use true or false")
+                return raw.lower() in ("true", "1")
+            return bool(raw)
+        if hint in (int, float, str):
+            return hint(raw)
+    except (TypeError, ValueError) as exc:
+        raise KnobError(f"Bad value {raw!r} for {name}: {exc}") from None
+    return raw
