@@ -10,7 +10,8 @@ NETVISOR = {"customer_id": "demo-netvisor-user", "customer_key": "demo-netvisor-
 PROCOUNTOR = {"client_id": "demo-procountor-client", "client_secret": "demo-procountor-secret",
               "api_key": "demo-procountor-api-key"}
 ECONOMIC = {"app_secret_token": "demo-economic-app-secret", "agreement_grant_token": "demo-economic-grant"}
-HEEROS = {"username": "demo-heeros-user", "password": "demo-heeros-password", "la_id": "1001", "tt_id": "2002"}
+HEEROS = {"username": "demo-heeros-user", "password": "demo-heeros-password",
+          "la_id": "1001", "tt_id": "2002"}
 
 # Path prefix of each simulator under the sandbox server (python manage.py sandbox).
 PREFIXES = {

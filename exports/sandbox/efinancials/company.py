@@ -81,7 +81,8 @@ def bank_accounts() -> list[dict]:
              "iban_code": "EE382200221020145685", "swift_code": "HABAEE2X", "cl_banks_id": 22,
              "bank_name": "Swedbank AS", "bank_regcode": "10060701", "start_sum": Decimal(0),
              "day_limit": None, "credit_limit": None, "show_in_sale_invoices": True,
-             "default_salary_account": False, "beneficiary_name": COMPANY["name"], "accounts_dimensions_id": 1, "clients_id": None}]
+             "default_salary_account": False, "beneficiary_name": COMPANY["name"],
+             "accounts_dimensions_id": 1, "clients_id": None}]
 
 
 def currencies() -> list[dict]:
