@@ -5,12 +5,14 @@ from exports.forms import InvoiceExportForm
 from exports.models import InvoiceExport
 from tests.factories import InvoiceExportFactory
 
-COMMON = {"report": "", "encoding": "UTF-8", "transfer_method": "", "request_timeout": "30", "is_active": "on"}
+COMMON = {"report": "", "encoding": "UTF-8", "transfer_method": "", "request_timeout": "30",
+          "is_active": "on"}
 
 VALID = {
     "efinancials": {"name": "E-Financials (API)", "password": "key-password", "client_identity": "key-id",
                     "client_key": "public-key"},
-    "netvisor": {"name": "Netvisor", "user_id": "api-user", "password": "api-key", "office_code": "2077474-0"},
+    "netvisor": {"name": "Netvisor", "user_id": "api-user", "password": "api-key",
+                 "office_code": "2077474-0"},
     "procountor": {"name": "Procountor (API)", "password": "api-key", "client_identity": "client-id",
                    "client_key": "client-secret"},
     "economic": {"name": "Visma e-conomic", "password": "app-secret-token", "api_token": "agreement-grant"},
@@ -117,8 +119,8 @@ def test_clearing_a_required_secret_is_refused_with_the_articles_words(db):
 
 
 def test_clearing_a_secret_the_type_does_not_need_removes_it(db):
-    export = InvoiceExportFactory(name="Netvisor", type="netvisor", user_id="api-user", office_code="2077474-0",
-                                  password="api-key", client_key="left-over")
+    export = InvoiceExportFactory(name="Netvisor", type="netvisor", user_id="api-user",
+                                  office_code="2077474-0", password="api-key", client_key="left-over")
     form = InvoiceExportForm(instance=export, data=form_data("netvisor", password="", client_key_clear="on"))
     assert form.is_valid(), form.errors
     form.save()
@@ -130,7 +132,8 @@ def test_clearing_a_secret_the_type_does_not_need_removes_it(db):
 
 def test_typing_a_value_and_ticking_clear_is_refused(db):
     export = InvoiceExportFactory(name="E-Financials (API)")
-    form = InvoiceExportForm(instance=export, data=form_data("efinancials", password="new", password_clear="on"))
+    data = form_data("efinancials", password="new", password_clear="on")
+    form = InvoiceExportForm(instance=export, data=data)
     assert not form.is_valid()
     assert "not both" in errors_of(form, "password")
 
@@ -146,13 +149,15 @@ def test_start_text_help_lists_the_parameters_of_every_type(db):
 
 
 def test_start_text_unknown_parameter_names_its_line(db):
-    form = InvoiceExportForm(data=form_data("xmlserializer", start_text="CreateCustomer=true\nSendToCustomr=false"))
+    text = "CreateCustomer=true\nSendToCustomr=false"
+    form = InvoiceExportForm(data=form_data("xmlserializer", start_text=text))
     assert not form.is_valid()
     assert errors_of(form, "start_text").startswith("Line 2: unknown parameter 'SendToCustomr'")
 
 
 def test_start_text_bad_value_names_its_line(db):
-    form = InvoiceExportForm(data=form_data("economic", start_text="exportMethod=voucher\njournalNumber=zero"))
+    text = "exportMethod=voucher\njournalNumber=zero"
+    form = InvoiceExportForm(data=form_data("economic", start_text=text))
     assert not form.is_valid()
     assert "Line 2: 'zero' is not a valid value for journalNumber" in errors_of(form, "start_text")
 
