@@ -1,0 +1,741 @@
+"""Spreadsheet import and export of the setup screens, shared by every app's resources.
+
+What lives here, top to bottom:
+
+* cell text: formula neutralising on export (OWASP: a leading quote) and refusal on import;
+* widgets that read what people type in Estonia, Finland and Denmark: decimal commas, 20.11.2026,
+  jah/ei, and related rows named by their natural key (an account number, a VAT code);
+* ``PortalResource``: the base of every resource, so errors name the file's column and a file with
+  one bad row imports nothing;
+* the CSV and XLSX formats we offer, and the temporary storage that every web process shares;
+* ``PortalImportExportMixin`` for the admin: explicit permissions, the all-rows preview and the
+  download of the failed rows.
+"""
+import contextlib
+import functools
+import os
+import re
+import time
+import uuid
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+
+import tablib
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ImproperlyConfigured,
+    PermissionDenied,
+    SuspiciousFileOperation,
+    ValidationError,
+)
+from django.core.files.storage import FileSystemStorage
+from django.http import Http404, HttpResponse
+from django.urls import path, reverse
+from import_export import fields, resources, widgets
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+from import_export.instance_loaders import ModelInstanceLoader
+from import_export.results import RowResult
+from import_export.tmp_storages import MediaStorage
+
+from accounting.validators import FORMULA_PREFIXES, refuse_formula
+
+LIST_SEPARATOR = ";"
+
+# --- Cell text ------------------------------------------------------------------------------------
+
+
+def neutralise(text: str) -> str:
+    """A cell a spreadsheet would evaluate (= + - @ tab CR first) is written with a leading quote."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def cell_text(value, *, quoted_text_allowed: bool = True) -> str:
+    """The text of an imported cell. Formulas are refused (ValueError names what to fix).
+
+    A quote followed by a formula character is how our exports write such text, so it reads back as
+    the text itself. Codes and names of other rows (``quoted_text_allowed=False``) never start with a
+    formula character, quoted or not.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # XLSX stores 3100 typed into a text column as the number 3100.0
+    elif isinstance(value, datetime):
+        value = value.date() if value.time() == datetime.min.time() else value
+    text = str(value).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_PREFIXES):
+        if quoted_text_allowed:
+            return text[1:]
+        text = text[1:]
+    try:
+        refuse_formula(text)
+    except ValidationError as exc:
+        raise ValueError(exc.messages[0]) from None
+    return text
+
+
+def cell_list(value, **kwargs) -> list[str]:
+    """The items of a list cell ("1210; 1211"), in order, without blanks or repeats."""
+    items = [item.strip() for item in cell_text(value, **kwargs).split(LIST_SEPARATOR)]
+    return list(dict.fromkeys(item for item in items if item))
+
+
+# --- Numbers, dates, booleans and choices ---------------------------------------------------------
+
+_SPACES = re.compile(r"[\s\u00a0\u2009\u202f]")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def parse_decimal(value) -> Decimal | None:
+    """24,5 and 1 234,56 as people write them, as well as 24.5, 1,234.56 and 1.234,56.
+
+    A single comma or a single dot is the decimal mark; with both, the last one is. Spaces group
+    thousands. A leading minus is a negative number here, never a formula.
+    """
+    if value is None or isinstance(value, bool):
+        if isinstance(value, bool):
+            raise ValueError(f"{value!r} is not a number.")
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))  # repr is the shortest exact text: 24.5, not 24.499999...
+    original = str(value).strip()
+    if not original:
+        return None
+    if original.startswith(("=", "@")):
+        raise ValueError(f"{original!r} looks like a spreadsheet formula; type the number itself.")
+    text = _SPACES.sub("", original.replace("\u2212", "-"))
+    commas, dots = text.count(","), text.count(".")
+    if commas and dots:
+        if text.rfind(",") > text.rfind("."):
+            text = text.replace(".", "").replace(",", ".")
+        else:
+            text = text.replace(",", "")
+    elif commas == 1:
+        text = text.replace(",", ".")
+    elif commas > 1:
+        text = text.replace(",", "")
+    elif dots > 1:
+        text = text.replace(".", "")
+    if not _PLAIN_NUMBER.fullmatch(text):
+        raise ValueError(f"{original!r} is not a number: write it like 24,5 or 1 234,56.")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"{original!r} is not a number: write it like 24,5 or 1 234,56.") from None
+
+
+class DecimalWidget(widgets.DecimalWidget):
+    def clean(self, value, row=None, **kwargs):
+        return parse_decimal(value)
+
+    def render(self, value, obj=None, **kwargs):
+        if value is None:
+            return "" if self.coerce_to_string and not kwargs.get("force_native_type") else None
+        if self.coerce_to_string and not kwargs.get("force_native_type"):
+            return format(value, "f")  # never localised: the file must read back the same anywhere
+        return value
+
+
+class IntegerWidget(widgets.IntegerWidget):
+    def clean(self, value, row=None, **kwargs):
+        number = parse_decimal(value)
+        if number is None:
+            return None
+        if number != number.to_integral_value():
+            raise ValueError(f"{value!r} is not a whole number.")
+        return int(number)
+
+    def render(self, value, obj=None, **kwargs):
+        if self.coerce_to_string and not kwargs.get("force_native_type"):
+            return "" if value is None else str(value)
+        return value
+
+
+class BooleanWidget(widgets.BooleanWidget):
+    """Yes or no in the words our users type; anything else is an error, not a silent "no"."""
+
+    TRUE_WORDS = {"1", "true", "yes", "y", "x", "jah", "kyllä", "kylla", "ja"}
+    FALSE_WORDS = {"0", "false", "no", "n", "ei", "nej"}
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or isinstance(value, bool):
+            return value
+        word = cell_text(value).lower()
+        if not word:
+            return None
+        if word in self.TRUE_WORDS:
+            return True
+        if word in self.FALSE_WORDS:
+            return False
+        raise ValueError(f"{value!r} is not yes or no: write 1 or 0 "
+                         f"(also true/false, jah/ei, kyllä/ei, ja/nej).")
+
+
+class DateWidget(widgets.DateWidget):
+    """2026-11-20 (what we export) or 20.11.2026 (how people type it here); no US month-first."""
+
+    INPUT_FORMATS = ("%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y")
+
+    def __init__(self, format=None, coerce_to_string=True):
+        super().__init__(format="%Y-%m-%d", coerce_to_string=coerce_to_string)
+        self.formats = self.INPUT_FORMATS
+
+    def clean(self, value, row=None, **kwargs):
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        text = cell_text(value)
+        if not text:
+            return None
+        for fmt in self.formats:
+            try:
+                return datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(f"{text!r} is not a date: write 2026-11-20 or 20.11.2026.")
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice by its stored value or its label, in any letter case ("tax_rate" or "Tax rates")."""
+
+    def __init__(self, choices, coerce_to_string=True, allow_blank=True):
+        super().__init__(coerce_to_string=coerce_to_string)
+        self.choices = [(value, str(label)) for value, label in choices]
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value)
+        if not text:
+            return "" if isinstance(self.choices[0][0], str) else None
+        for stored, label in self.choices:
+            if text.lower() in (str(stored).lower(), label.lower()):
+                return stored
+        allowed = ", ".join(str(stored) for stored, _ in self.choices if stored != "")
+        raise ValueError(f"{text!r} is not one of {allowed}.")
+
+    def render(self, value, obj=None, **kwargs):
+        if isinstance(value, int) and (kwargs.get("force_native_type") or not self.coerce_to_string):
+            return value
+        return "" if value is None else str(value)
+
+
+class TextWidget(widgets.CharWidget):
+    """Free text, or a code when ``code=True``: a code never starts with a formula character."""
+
+    def __init__(self, coerce_to_string=True, allow_blank=True, code=False):
+        super().__init__(coerce_to_string=coerce_to_string, allow_blank=allow_blank)
+        self.code = code
+
+    def clean(self, value, row=None, **kwargs):
+        return cell_text(value, quoted_text_allowed=not self.code)
+
+
+# --- Related rows by natural key ------------------------------------------------------------------
+
+
+class KeyWidget(widgets.ForeignKeyWidget):
+    """A related row named by its natural key: an account number, a VAT code, an office code.
+
+    ``scope`` names the lookups that make the key unique together with the cell, each taken from
+    another column of the same row: ``{"office__code": "office"}`` for a region code.
+    Rows are fetched once per import (``preload``), or once per distinct key for big tables.
+    """
+
+    def __init__(self, model, field, *, label=None, scope=None, preload=True, **kwargs):
+        super().__init__(model, field=field, **kwargs)
+        self.label = label or model._meta.verbose_name
+        self.scope = scope or {}
+        self.preload = preload
+        self._found = None
+
+    def key_for(self, text, row):
+        scope_values = tuple(cell_text((row or {}).get(column), quoted_text_allowed=False)
+                             for column in self.scope.values())
+        return (*scope_values, text)
+
+    def _load_all(self):
+        lookups = [*self.scope, self.field]
+        return {tuple(str(v) for v in values[:-1]) + (str(values[-1]),): pk
+                for *values, pk in self.model.objects.values_list(*lookups, "pk")}
+
+    def lookup(self, text, row):
+        key = self.key_for(text, row)
+        if self.preload:
+            if self._found is None:
+                self._found = self._load_all()
+            pk = self._found.get(key)
+            return None if pk is None else self._instance(pk)
+        if self._found is None:
+            self._found = {}
+        if key not in self._found:
+            filters = dict(zip([*self.scope, self.field], key, strict=True))
+            obj = self.model.objects.filter(**filters).first()
+            if obj is None:
+                return None  # misses are not remembered: a later row may create it
+            self._found[key] = obj
+        return self._found[key]
+
+    def _instance(self, pk):
+        cache = self.__dict__.setdefault("_instances", {})
+        if pk not in cache:
+            cache[pk] = self.model.objects.get(pk=pk)
+        return cache[pk]
+
+    def clean(self, value, row=None, **kwargs):
+        text = cell_text(value, quoted_text_allowed=False)
+        if not text:
+            return None
+        obj = self.lookup(text, row)
+        if obj is None:
+            where = "".join(f" in {column} {cell_text((row or {}).get(column))!r}"
+                            for column in self.scope.values())
+            raise ValueError(f"Unknown {self.label} {text!r}{where}: add it first, or import its file "
+                             f"before this one.")
+        return obj
+
+    def render(self, value, obj=None, **kwargs):
+        rendered = super().render(value, **kwargs)
+        return "" if rendered is None else str(rendered)
+
+
+class RelatedSetField(fields.Field):
+    """A column listing rows related to this one, e.g. a chart's receivable accounts "1210; 1211".
+
+    Subclasses say how to ``read`` the set from the database, ``parse`` it from a cell and
+    ``write`` it; ``PortalResource`` applies the parsed set after the row itself is saved.
+    """
+
+    def __init__(self, column_name, **kwargs):
+        super().__init__(attribute=None, column_name=column_name, widget=TextWidget(), **kwargs)
+
+    def read(self, instance) -> frozenset:
+        raise NotImplementedError
+
+    def parse(self, value, row, instance) -> frozenset:
+        raise NotImplementedError
+
+    def write(self, instance, value: frozenset) -> None:
+        raise NotImplementedError
+
+    def render_item(self, item) -> str:
+        return str(item)
+
+    def get_value(self, instance):
+        return self.read(instance) if instance is not None and instance.pk else frozenset()
+
+    def export(self, instance, **kwargs):
+        return f"{LIST_SEPARATOR} ".join(sorted(self.render_item(item) for item in self.get_value(instance)))
+
+
+# --- Resources ------------------------------------------------------------------------------------
+
+
+class NaturalKeyInstanceLoader(ModelInstanceLoader):
+    """Finds the existing rows named by the file's single key column in a few queries, not one per row."""
+
+    CHUNK = 500
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        (name,) = resource.get_import_id_fields()
+        self.field = resource.fields[name]
+        self.instances = {}
+        if dataset is None or not dataset.headers or self.field.column_name not in dataset.headers:
+            return
+        keys = set()
+        for value in dataset[self.field.column_name]:
+            try:
+                keys.add(self.field.clean({self.field.column_name: value}))
+            except ValueError:
+                continue  # the row itself reports the bad key
+        keys.discard("")
+        keys.discard(None)
+        keys = sorted(keys, key=str)
+        for start in range(0, len(keys), self.CHUNK):
+            chunk = keys[start:start + self.CHUNK]
+            for instance in self.get_queryset().filter(**{f"{self.field.attribute}__in": chunk}):
+                self.instances[self.field.get_value(instance)] = instance
+
+    def get_instance(self, row):
+        return self.instances.get(self.field.clean(row))
+
+
+def _problems(row_result) -> list[str]:
+    """ "column: what is wrong" for every problem of a failed row."""
+    if row_result.validation_error is not None:
+        try:
+            by_key = row_result.validation_error.message_dict
+        except AttributeError:
+            by_key = {NON_FIELD_ERRORS: row_result.validation_error.messages}
+        return [f"{'row' if key == NON_FIELD_ERRORS else key}: {message}"
+                for key, messages_ in by_key.items() for message in messages_]
+    return [f"row: {error.error}" for error in row_result.errors]
+
+
+class PortalResource(resources.ModelResource):
+    """Base of every resource: our widgets, checks before saving, errors named by column."""
+
+    WIDGETS_MAP = {
+        **resources.ModelResource.WIDGETS_MAP,
+        "CharField": TextWidget,
+        "TextField": TextWidget,
+        "DecimalField": DecimalWidget,
+        "DateField": DateWidget,
+        "BooleanField": BooleanWidget,
+        **{name: IntegerWidget for name in ("IntegerField", "PositiveIntegerField", "BigIntegerField",
+                                            "PositiveBigIntegerField", "PositiveSmallIntegerField",
+                                            "SmallIntegerField")},
+    }
+
+    class Meta:
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    @classmethod
+    def get_fk_widget(cls, field):
+        # A related row must be named by its natural key (KeyWidget), never by a database id.
+        raise ImproperlyConfigured(f"{cls.__name__}: declare {field.name} with a KeyWidget.")
+
+    @classmethod
+    def widget_from_django_field(cls, f, default=widgets.Widget):
+        if getattr(f, "choices", None) and not f.is_relation:
+            return functools.partial(ChoiceWidget, choices=f.choices)
+        return super().widget_from_django_field(f, default=default)
+
+    # Export: text cells are neutralised, numbers stay numbers (a negative amount is not a formula).
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        numeric = isinstance(field.widget, (widgets.NumberWidget, widgets.DateWidget, widgets.BooleanWidget))
+        if isinstance(value, str) and not numeric:
+            return neutralise(value)
+        return value
+
+    # Import.
+    def get_instance(self, instance_loader, row):
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            # A key cell that names nothing: the row becomes new and its own check names the column.
+            return None
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        instance._related_sets = {}
+        for name, field in self.fields.items():
+            if not isinstance(field, RelatedSetField) or field.readonly or field.column_name not in row:
+                continue
+            try:
+                instance._related_sets[name] = field.parse(row[field.column_name], row, instance)
+            except ValueError as exc:
+                errors[field.column_name] = [ValidationError(str(exc))]
+        for key, message in self.check_row(instance, row, errors).items():
+            errors.setdefault(key, []).append(ValidationError(message))
+        if errors:
+            raise ValidationError(errors)
+
+    def check_row(self, instance, row, errors) -> dict[str, str]:
+        """Rules of the import beyond the model's own validation: {column or field: message}."""
+        return {}
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not super().skip_row(instance, original, row, import_validation_errors):
+            return False
+        return all(self.fields[name].get_value(original) == value
+                   for name, value in getattr(instance, "_related_sets", {}).items())
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """The model's validation, minus a second database check of rows the key widgets just found."""
+        errors = dict(import_validation_errors or {})
+        key_fields = set()
+        for field in self.get_import_fields():
+            if isinstance(field.widget, KeyWidget) and field.attribute:
+                key_fields.add(field.attribute)
+                model_field = instance._meta.get_field(field.attribute)
+                if (field.attribute not in errors and not model_field.blank
+                        and getattr(instance, model_field.attname) is None):
+                    errors[field.attribute] = [ValidationError(f"Enter the {field.widget.label}.")]
+        try:
+            instance.clean_fields(exclude=set(errors) | key_fields)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        if not key_fields & set(errors):  # clean() may follow a relation the row failed to name
+            try:
+                instance.clean()
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+        if validate_unique:
+            for check in (instance.validate_unique, instance.validate_constraints):
+                try:
+                    check(exclude=set(errors))
+                except ValidationError as exc:
+                    errors = exc.update_error_dict(errors)
+        if errors:
+            raise ValidationError(self._by_column(errors))
+
+    def _by_column(self, errors: dict) -> dict:
+        columns = {field.attribute: field.column_name for field in self.fields.values() if field.attribute}
+        by_column = {}
+        for key, value in errors.items():
+            by_column.setdefault(columns.get(key, key), []).extend(value)
+        return by_column
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        if instance.pk is None:
+            return
+        for name, value in getattr(instance, "_related_sets", {}).items():
+            self.fields[name].write(instance, value)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        row_result.number = kwargs.get("row_number")
+        if row_result.import_type in (RowResult.IMPORT_TYPE_ERROR, RowResult.IMPORT_TYPE_INVALID):
+            # Only failed rows keep their cells: enough for the preview and the "fix these rows" file.
+            row_result.cells = dict(row)
+            row_result.problems = _problems(row_result)
+        return row_result
+
+
+# --- Formats --------------------------------------------------------------------------------------
+
+
+def _clean_headers(dataset: tablib.Dataset) -> tablib.Dataset:
+    if dataset.headers:
+        dataset.headers = ["" if h is None else str(h).strip() for h in dataset.headers]
+    return dataset
+
+
+class CSV(base_formats.CSV):
+    """CSV with ',' or ';' between cells: Excel writes ';' where the comma is the decimal mark."""
+
+    def create_dataset(self, in_stream, **kwargs):
+        if isinstance(in_stream, bytes):
+            in_stream = in_stream.decode(self.encoding or "utf-8-sig")
+        in_stream = in_stream.removeprefix("\ufeff")
+        header = in_stream.split("\n", 1)[0]
+        delimiter = max((",", ";", "\t"), key=header.count)
+        return _clean_headers(tablib.import_set(in_stream, format="csv", delimiter=delimiter))
+
+
+class XLSX(base_formats.XLSX):
+    """The first sheet, cells as typed: a formula arrives as its text (and is refused), not its result."""
+
+    def create_dataset(self, in_stream):
+        import openpyxl
+
+        book = openpyxl.load_workbook(BytesIO(in_stream), read_only=True, data_only=False)
+        try:
+            rows = book.active.iter_rows(values_only=True)
+            dataset = tablib.Dataset()
+            dataset.headers = list(next(rows, ()))
+            for values in rows:
+                if any(value not in (None, "") for value in values):
+                    dataset.append(list(values) + [None] * (len(dataset.headers) - len(values)))
+        finally:
+            book.close()
+        return _clean_headers(dataset)
+
+
+FORMATS = [CSV, XLSX]
+
+
+# --- Temporary files between preview and confirm --------------------------------------------------
+
+
+
+_TMP_NAME = re.compile(r"(failed-)?[0-9a-f]{32}(\.csv|\.xlsx)?")
+
+
+class SharedTempStorage(MediaStorage):
+    """The uploaded file between preview and confirm, kept in ``IMPORT_TMP_ROOT``.
+
+    The confirm request may reach another web process (or container) than the preview did, so the
+    file must sit in a folder they all share; the library's default, the process-local /tmp, fails
+    there with FileNotFoundError. Files are private to the server and purged after a day.
+    """
+
+    MAX_AGE_SECONDS = 24 * 3600
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("MEDIA_FOLDER", None)
+        super().__init__(**kwargs)
+        if self.name is not None and not _TMP_NAME.fullmatch(self.name):
+            raise SuspiciousFileOperation(f"{self.name!r} is not an import file name.")
+
+    def _configure_storage(self):
+        self._storage = FileSystemStorage(location=str(settings.IMPORT_TMP_ROOT), base_url="/-/",
+                                          file_permissions_mode=0o600, directory_permissions_mode=0o700)
+
+    def save(self, data):
+        self.purge_stale()
+        super().save(data)
+
+    def purge_stale(self) -> None:
+        """Files of previews nobody confirmed. Cheap: a handful of files at any time."""
+        root = self._storage.location
+        if not os.path.isdir(root):
+            return
+        limit = time.time() - self.MAX_AGE_SECONDS
+        for entry in os.scandir(root):
+            if entry.is_file() and _TMP_NAME.fullmatch(entry.name) and entry.stat().st_mtime < limit:
+                with contextlib.suppress(FileNotFoundError):  # another process purged it first
+                    os.remove(entry.path)
+
+
+# --- Admin ----------------------------------------------------------------------------------------
+
+
+def preview_rows(result, limit: int) -> tuple[list[dict], int]:
+    """Every row of the file with its outcome, failed rows always, others up to ``limit``.
+
+    Returns the rows for the table and how many ok rows were left out (counted in the totals).
+    """
+    labels = {RowResult.IMPORT_TYPE_NEW: "New", RowResult.IMPORT_TYPE_UPDATE: "Update",
+              RowResult.IMPORT_TYPE_SKIP: "Skip", RowResult.IMPORT_TYPE_DELETE: "Delete"}
+    shown, hidden, ok_rows = [], 0, 0
+    for index, row_result in enumerate(result.rows, 1):
+        number = getattr(row_result, "number", None) or index
+        problems = getattr(row_result, "problems", None)
+        if problems:
+            shown.append({"number": number, "status": "error", "label": "Error", "problems": problems,
+                          "cells": [row_result.cells.get(h, "") for h in result.diff_headers]})
+            continue
+        ok_rows += 1
+        if ok_rows > limit:
+            hidden += 1
+            continue
+        shown.append({"number": number, "status": row_result.import_type,
+                      "label": labels.get(row_result.import_type, row_result.import_type),
+                      "problems": [], "cells": row_result.diff or []})
+    return shown, hidden
+
+
+def failed_rows_dataset(result) -> tablib.Dataset | None:
+    """The failed rows as the file had them, plus their row number and what is wrong, to fix and upload."""
+    failed = [r for r in result.rows if getattr(r, "problems", None)]
+    if not failed:
+        return None
+    headers = list(failed[0].cells)
+    dataset = tablib.Dataset(headers=[*headers, "import row", "import errors"])
+    for row_result in failed:
+        values = [row_result.cells.get(h) for h in headers]
+        values += [row_result.number, "\n".join(row_result.problems)]
+        dataset.append([neutralise(v) if isinstance(v, str) else v for v in values])
+    return dataset
+
+
+class PortalImportExportMixin(ImportExportMixin):
+    """Import and export for a setup screen's admin: CSV and XLSX, previewed, all rows or none."""
+
+    formats = FORMATS
+    import_formats = FORMATS
+    export_formats = FORMATS
+    from_encoding = "utf-8-sig"
+    to_encoding = "utf-8-sig"  # with the BOM, Excel opens õ ä ö ü š ž å æ ø as UTF-8
+    import_template_name = "admin/import_export/portal_import.html"
+    preview_limit = 1000
+
+    def _has_perms(self, request, *actions) -> bool:
+        opts = self.opts
+        return all(request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+                   for action in actions)
+
+    def has_import_permission(self, request):
+        # Explicit rather than IMPORT_EXPORT_IMPORT_PERMISSION_CODE alone: unset, it lets every staff
+        # user import. An import adds and changes rows, so it needs those permissions as well.
+        return self._has_perms(request, "import", "add", "change")
+
+    def has_export_permission(self, request):
+        return self._has_perms(request, "export", "view")
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("import/failed/<str:name>/", self.admin_site.admin_view(self.failed_rows_view),
+                 name="{}_{}_import_failed".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        result = context.get("result") if context else None
+        if result is None:
+            return response
+        context["preview_rows"], context["preview_hidden"] = preview_rows(result, self.preview_limit)
+        context["totals"] = result.totals
+        if result.has_errors() or result.has_validation_errors():
+            form = context["form"]
+            input_format = self.get_import_formats()[int(form.cleaned_data["format"])]()
+            failed = failed_rows_dataset(result)
+            if failed is not None:
+                context["failed_rows_url"] = self._store_failed_rows(failed, input_format)
+            self._discard_upload(form, input_format)
+        return response
+
+    def _store_failed_rows(self, dataset, file_format) -> str:
+        data = file_format.export_data(dataset)
+        if isinstance(data, str):
+            data = data.encode(self.to_encoding)
+        name = f"failed-{uuid.uuid4().hex}.{file_format.get_extension()}"
+        self.get_tmp_storage_class()(name=name, **self.get_tmp_storage_class_kwargs()).save(data)
+        return reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_import_failed",
+                       args=[name])
+
+    def _discard_upload(self, form, file_format) -> None:
+        # No confirm follows a preview with errors, so nothing else would ever remove the upload.
+        name = getattr(form.cleaned_data.get("import_file"), "tmp_storage_name", None)
+        if name:
+            storage = self.get_tmp_storage_class()(name=name, read_mode=file_format.get_read_mode(),
+                                                   **self.get_tmp_storage_class_kwargs())
+            with contextlib.suppress(FileNotFoundError):
+                storage.remove()
+
+    def failed_rows_view(self, request, name):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if not name.startswith("failed-") or not _TMP_NAME.fullmatch(name):
+            raise Http404
+        storage_class = self.get_tmp_storage_class()
+        storage = storage_class(name=name, read_mode="rb", **self.get_tmp_storage_class_kwargs())
+        try:
+            data = storage.read()
+        except FileNotFoundError:
+            raise Http404 from None
+        extension = name.rsplit(".", 1)[1]
+        content_type = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX.CONTENT_TYPE}[extension]
+        response = HttpResponse(data, content_type=content_type)
+        filename = f"{self.opts.model_name}-failed-rows.{extension}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnicodeDecodeError):
+            form.add_error("import_file", "The file is not UTF-8 text. In Excel use Save as > "
+                                          "CSV UTF-8 (comma delimited), or upload the .xlsx file.")
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+    def add_success_message(self, result, request):
+        instances = [r.instance for r in result.rows if getattr(r, "instance", None) is not None]
+        what = (instances[0]._meta if instances else self.opts).verbose_name_plural
+        totals = result.totals
+        messages.success(request, f"Import finished: {totals[RowResult.IMPORT_TYPE_NEW]} new, "
+                                  f"{totals[RowResult.IMPORT_TYPE_UPDATE]} updated and "
+                                  f"{totals[RowResult.IMPORT_TYPE_SKIP]} unchanged {what}.")
