@@ -3,6 +3,7 @@ are scripted per send call, so the state machine can be tested under every failu
 from __future__ import annotations
 
 import threading
+import time
 from collections import deque
 
 from exports.catalogue import Catalogue
@@ -45,6 +46,7 @@ class FakeTarget:
             self.setup_problems: list[Problem] = []
             self.gate = threading.Event()
             self.entered = threading.Event()
+            self.latency = 0.0  # seconds per send, so a browser can watch the bar move
 
     def store(self, number: str) -> str:
         with self.lock:
@@ -85,6 +87,8 @@ class FakeConnector(Connector):
         return RemoteRef(remote_id, str(invoice.number)) if remote_id else None
 
     def send(self, invoice, payload):
+        if TARGET.latency:
+            time.sleep(TARGET.latency)
         with TARGET.lock:
             TARGET.send_calls += 1
             action = TARGET.script.popleft() if TARGET.script else "ok"
