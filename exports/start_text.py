@@ -73,9 +73,24 @@ ECONOMIC = {
 EFINANCIALS = {
     # The API requires an invoice template id and a catalogue product on every row; neither is
     # named by Opter's article, so both are settable here.
-    "TemplateId": Parameter(_positive_int, None, help="E-Financials invoice template id; blank = the default."),
-    "ProductCode": Parameter(_text(20), "OPTER", help="Product code used on invoice rows (created if missing)."),
+    "TemplateId": Parameter(_positive_int, None,
+                            help="E-Financials invoice template id; blank = the default."),
+    "ProductCode": Parameter(_text(20), "OPTER",
+                             help="Product code used on invoice rows (created if missing)."),
     "Register": Parameter(_boolean, True, help="Register (confirm) the invoice after creating it."),
+    # Points the API documentation leaves open (specs/efinancials-api.md, UNCONFIRMED): settable
+    # here instead of guessed once and for all.
+    "ProjectLevel": Parameter(_choice("1", "2", "3", "4", "5"), "1",
+                              help="Economic unit level sent as the E-Financials project (matched by name)."),
+    "SendBankAccount": Parameter(_boolean, True,
+                                 help="Name the bank account with the office's or region's IBAN on the "
+                                      "invoice (bank_accounts_id); false if E-Financials refuses the field."),
+    "CurrencyRate": Parameter(_choice("units_per_eur", "eur_per_unit"), "units_per_eur",
+                              help="How the exchange rate is sent: units of the invoice currency per euro "
+                                   "(ECB style, default) or euros per unit (Opter's own rate)."),
+    "AttachPdf": Parameter(_choice("after_register", "before_register"), "after_register",
+                           help="Upload the PDF copy after registering the invoice (default) or while it is "
+                                "still a draft, if E-Financials refuses changes to registered invoices."),
 }
 
 PROCOUNTOR: dict[str, Parameter] = {}

@@ -1,0 +1,152 @@
+"""The e-Financials REST API as the connector uses it: one signed HTTP session per run, the three
+response shapes (paged lists, bare arrays, write results) checked, and failures as catalogue errors.
+"""
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+
+from portal.redaction import redact_text
+
+from ..base import ExportError
+from ..http import HttpClient, HttpStatusError
+from .auth import Signer
+from .messages import CATALOGUE
+
+PRODUCTION_URL = "https://rmp-api.rik.ee/v1"
+#: RIK's training environment. Keys made there only work there; enter it as the export's base URL.
+DEMO_URL = "https://demo-rmp-api.rik.ee/v1"
+MAX_PAGES = 10_000  # a server that never reports the last page must not keep a run busy forever
+CREDENTIAL_STATUSES = (401, 403)
+
+
+class WriteRefused(Exception):
+    """E-Financials answered a write with a 4xx: the caller words it (customer / invoice message)."""
+
+    def __init__(self, status: int, detail: str):
+        super().__init__(f"{status}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+class EFinancialsApi:
+    def __init__(self, export, *, recorder=None, cancelled: threading.Event | None = None):
+        self.cancelled = cancelled or threading.Event()
+        self.secrets = export.secret_values()
+        signer = Signer(export.client_identity, export.client_key, export.password,
+                        before_request=self._refuse_if_cancelled)
+        self.http = HttpClient(export.base_url or PRODUCTION_URL, catalogue=CATALOGUE,
+                               timeout=export.request_timeout or 30, secrets=self.secrets, sign=signer,
+                               recorder=recorder)
+
+    @property
+    def calls(self) -> int:
+        return self.http.calls
+
+    def close(self) -> None:
+        self.http.close()
+
+    # -- reading ---------------------------------------------------------------------------------------
+    def get(self, path: str, params: dict | None = None) -> Any:
+        response = self._request("GET", path, params=params, refused=self._read_refused)
+        return self.http.json_of(response)
+
+    def array(self, path: str) -> list[dict]:
+        """A bare JSON array (accounts, sale_articles, bank_accounts, templates, currencies ...)."""
+        data = self.get(path)
+        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+            raise self._unparsable(f"GET {path}: a list of objects was expected")
+        return data
+
+    def pages(self, path: str, params: dict | None = None) -> list[dict]:
+        """Every item of a paged list ({current_page, total_pages, items}), page after page."""
+        items, page = [], 1
+        while True:
+            data = self.get(path, {**(params or {}), "page": page})
+            if not (isinstance(data, dict) and isinstance(data.get("items"), list)
+                    and isinstance(data.get("total_pages"), int)):
+                raise self._unparsable(f"GET {path}: a page with items and total_pages was expected")
+            if data.get("current_page", page) != page:
+                raise self._unparsable(f"GET {path}: page {page} was asked for, "
+                                       f"page {data.get('current_page')} came back")
+            items.extend(data["items"])
+            if page >= data["total_pages"] or page >= MAX_PAGES:
+                return items
+            page += 1
+
+    # -- writing ------------------------------------------------------------------------------------------
+    def write(self, method: str, path: str, body: dict | None = None) -> dict:
+        """POST/PATCH/PUT; the result object. Raises WriteRefused for a refusal the caller must word."""
+        response = self._request(method, path, json_body=None if body is None else wire(body),
+                                 refused=self._write_refused)
+        if not response.content.strip():
+            return {}
+        result = self.http.json_of(response)
+        if not isinstance(result, dict):
+            raise self._unparsable(f"{method} {path}: an object with code and messages was expected")
+        return result
+
+    def created_id(self, result: dict, method: str, path: str) -> int:
+        created = result.get("created_object_id")
+        if isinstance(created, bool) or not isinstance(created, int):
+            raise self._unparsable(f"{method} {path}: no created_object_id in {str(result)[:200]}")
+        return created
+
+    # -- internals ---------------------------------------------------------------------------------------
+    def _request(self, method: str, path: str, *, refused, **kwargs):
+        try:
+            return self.http.request(method, path, **kwargs)
+        except HttpStatusError as exc:
+            raise refused(method, path, exc) from None
+        except SoftTimeLimitExceeded:
+            # The worker is being stopped (Celery's soft time limit). This call is abandoned and the
+            # connector takes no new work; a write may still have reached E-Financials.
+            self.cancelled.set()
+            raise ExportError(CATALOGUE, "call_cancelled", may_have_reached_target=method != "GET") from None
+
+    def _refuse_if_cancelled(self) -> None:
+        if self.cancelled.is_set():
+            raise ExportError(CATALOGUE, "call_cancelled")
+
+    def _read_refused(self, method, path, exc: HttpStatusError) -> ExportError:
+        if exc.status in CREDENTIAL_STATUSES:
+            return ExportError(CATALOGUE, "unsuccessful_status", exc.status, excerpt=self._excerpt(exc))
+        return ExportError(CATALOGUE, "call_unsuccessful", f"{method} {path}", exc.status,
+                           excerpt=self._excerpt(exc))
+
+    def _write_refused(self, method, path, exc: HttpStatusError):
+        if exc.status in CREDENTIAL_STATUSES:
+            return ExportError(CATALOGUE, "unsuccessful_status", exc.status, excerpt=self._excerpt(exc))
+        return WriteRefused(exc.status, self._detail(exc))
+
+    def _detail(self, exc: HttpStatusError) -> str:
+        """E-Financials' own words: the messages of its error body, else the start of the body."""
+        body = exc.json()
+        messages = body.get("messages") if isinstance(body, dict) else None
+        if isinstance(messages, list) and messages:
+            text = " ".join(str(m).strip() for m in messages)
+        else:
+            text = (exc.text or f"HTTP {exc.status}").strip()[:300]
+        return redact_text(text, self.secrets).rstrip(".")
+
+    def _excerpt(self, exc: HttpStatusError) -> str:
+        return redact_text(exc.text, self.secrets)
+
+    def _unparsable(self, detail: str) -> ExportError:
+        return ExportError(CATALOGUE, "unparsable", redact_text(detail, self.secrets))
+
+
+def wire(value):
+    """JSON-ready copy of a body. Amounts are Decimal up to here; JSON numbers are written from float,
+    which is exact for the at most 15 significant digits of any amount, price or rate we hold."""
+    if isinstance(value, dict):
+        return {k: wire(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [wire(v) for v in value]
+    if isinstance(value, Decimal):
+        whole = value == value.to_integral_value() and value.as_tuple().exponent >= 0
+        return int(value) if whole else float(value)
+    return value

@@ -1,0 +1,179 @@
+"""The RIK e-Financials (e-arveldaja) connector: Opter's "Invoice export to E-Financials (API)".
+
+Credentials (seed 000, step 2): Password = API Key Password, File transfer Client identity = API Key
+Id, Client key = the public API key. Base URL blank = production (api.PRODUCTION_URL).
+
+Calls per run: accounts, sale articles, projects, bank accounts (check_setup), then templates (only
+without TemplateId), products, buyers and the sale invoices of the run's dates (prepare, every page).
+Per invoice: create, register, and the PDF upload when the export includes the PDF copy. A new buyer,
+a changed buyer and the product (once) add a call each.
+
+Cancelling: ``cancel()`` (or Celery's soft time limit arriving during a call) stops the connector.
+The call under way, if any, ends with "The call to E-Financials was cancelled."; every later send or
+look-up ends with "The invoice export to E-Financials was cancelled." without a call.
+"""
+from __future__ import annotations
+
+import threading
+
+from django.db.models import Q
+
+from accounting.services.coding import AccountCodingError
+
+from ...start_text import StartTextError
+from ..base import Connector, ExportError, Payload, Problem, RemoteRef, SendResult
+from ..registry import register
+from .api import EFinancialsApi
+from .build import PayloadBuilder
+from .messages import CATALOGUE
+from .opter import OpterData
+from .reference import RunData, SetupData
+from .sending import Sender, find_product
+from .settings import Settings
+
+
+@register
+class EFinancialsConnector(Connector):
+    type = "efinancials"
+    catalogue = CATALOGUE
+
+    def __init__(self, export, *, recorder=None):
+        super().__init__(export, recorder=recorder)
+        self._cancelled = threading.Event()
+        self.api = EFinancialsApi(export, recorder=recorder, cancelled=self._cancelled)
+        self.opter = OpterData()
+        self._setup: SetupData | None = None
+        self._run: RunData | None = None
+        self._sender: Sender | None = None
+        try:
+            self.settings, self._settings_error = Settings.of(export), None
+        except StartTextError as exc:
+            self.settings, self._settings_error = Settings(), exc
+
+    # -- the contract ------------------------------------------------------------------------------------
+    def check_setup(self, invoices=None) -> list[Problem]:
+        """Remote pre-flight: the credentials work, and E-Financials holds the receivables and sales
+        accounts (active), a sale article per account and VAT rate, the projects and the IBAN that the
+        invoices about to be exported use (by default: the open periods' invoices of this export)."""
+        if self._settings_error:
+            return [Problem(CATALOGUE.qualified("invalid_start_text"),
+                            CATALOGUE.text("invalid_start_text", self._settings_error))]
+        try:
+            setup = self.setup_data()
+        except ExportError as exc:
+            return [Problem(exc.code, exc.message)]
+        invoices = list(self._invoices_in_use() if invoices is None else invoices)
+        self.opter.load(invoices)
+        builder = PayloadBuilder(self.export, self.settings, setup, RunData(template_id=0, product=None),
+                                 self.opter)
+        return remote_problems(builder, invoices)
+
+    def prepare(self, invoices) -> None:
+        self._ensure_usable()
+        setup = self.setup_data()
+        invoices = list(invoices)
+        template_id = self.settings.template_id or self._default_template()
+        run = RunData(template_id=template_id,
+                      product=find_product(self.api.pages("products"), self.settings.product_code))
+        run.add_clients(self.api.pages("clients"))
+        if invoices:
+            first, last = min(i.invoice_date for i in invoices), max(i.invoice_date for i in invoices)
+            run.add_invoices(self.api.pages("sale_invoices", {"start_date": first.isoformat(),
+                                                              "end_date": last.isoformat()}))
+            run.covered = (first, last)
+        self.opter.load(invoices)
+        self._run = run
+        self._sender = Sender(self.api, self.settings, run, self.export.include_pdf_copy)
+        self._builder = PayloadBuilder(self.export, self.settings, setup, run, self.opter)
+
+    def build(self, invoice, pdf: bytes | None) -> Payload:
+        self._ensure_prepared()
+        return self._builder.build(invoice, pdf)
+
+    def find_existing(self, invoice, refresh: bool = False) -> RemoteRef | None:
+        self._ensure_usable()
+        self._ensure_prepared()
+        return self._sender.find_existing(invoice, refresh)
+
+    def send(self, invoice, payload: Payload) -> SendResult:
+        self._ensure_usable()
+        self._ensure_prepared()
+        return self._sender.send(invoice, payload)
+
+    def close(self) -> None:
+        self.api.close()
+
+    def cancel(self) -> None:
+        """Stop: no new call starts. Safe to call from another thread (e.g. a run's cancel button)."""
+        self._cancelled.set()
+
+    # -- helpers ---------------------------------------------------------------------------------------------
+    def setup_data(self) -> SetupData:
+        if self._setup is None:
+            self._ensure_usable()
+            self._setup = SetupData.from_api(
+                self.api.array("accounts"), self.api.array("sale_articles"), self.api.pages("projects"),
+                self.api.array("bank_accounts"))
+        return self._setup
+
+    def _default_template(self) -> int:
+        templates = self.api.array("templates")
+        chosen = next((t for t in templates if t.get("is_default")), templates[0] if templates else None)
+        if chosen is None or not isinstance(chosen.get("id"), int):
+            raise ExportError(CATALOGUE, "unparsable", "GET templates: no invoice template in E-Financials")
+        return chosen["id"]
+
+    def _ensure_usable(self) -> None:
+        if self._cancelled.is_set():
+            raise ExportError(CATALOGUE, "export_cancelled")
+        if self._settings_error:
+            raise ExportError(CATALOGUE, "invalid_start_text", self._settings_error)
+
+    def _ensure_prepared(self) -> None:
+        if self._sender is None:
+            raise RuntimeError("prepare(invoices) must run before build, find_existing and send.")
+
+    def _invoices_in_use(self):
+        """The invoices of open periods whose customers' export settings include this export."""
+        from accounting.models import Invoice
+        from exports.services.planning import resolve_plan
+
+        open_invoices = Invoice.objects.filter(Q(period__closed_at__isnull=True) | Q(period__isnull=True))
+        if self.export.office_id:
+            open_invoices = open_invoices.filter(office_id=self.export.office_id)
+        plan = resolve_plan(open_invoices.select_related("customer", "office", "region", "period",
+                                                         "currency"))
+        return [invoice for invoice in plan.invoices
+                if any(e.pk == self.export.pk for e in plan.exports_by_invoice.get(invoice.pk, []))]
+
+
+def remote_problems(builder: PayloadBuilder, invoices) -> list[Problem]:
+    """The checks build() makes that concern E-Financials, over all invoices, each problem once.
+    Account coding problems in Opter are left to the local setup check and to build()."""
+    problems: dict[str, Problem] = {}
+    for invoice in invoices:
+        for exc in _remote_errors_of(builder, invoice):
+            problems.setdefault(exc.message, Problem(exc.code, exc.message))
+    return list(problems.values())
+
+
+def _remote_errors_of(builder: PayloadBuilder, invoice):
+    def attempt(step, *args):
+        try:
+            return step(*args), None
+        except ExportError as exc:
+            return None, exc
+        except AccountCodingError:
+            return None, None
+
+    receivable, _ = attempt(builder.opter.receivable, invoice)
+    if receivable is not None:
+        yield from filter(None, [attempt(builder.check_accounts, [receivable.number])[1]])
+    lines = [facts for facts, _ in (attempt(builder.line_facts, invoice, line)
+                                    for line in builder.opter.lines_of(invoice)) if facts is not None]
+    for step, args in ((builder.check_accounts, ([line.account for line in lines],)),
+                       (builder.sale_articles, (lines, invoice)), (builder.projects, (lines,)),
+                       (builder.bank_account, (invoice,))):
+        _, exc = attempt(step, *args)
+        if exc is not None:
+            yield exc
