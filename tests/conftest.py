@@ -2,6 +2,8 @@ import pytest
 
 from portal.roles import sync_roles
 
+pytest_plugins = ["tests.fixtures.sandbox"]
+
 
 @pytest.fixture
 def roles(db):
