@@ -336,6 +336,7 @@ class InvoiceLineResource(PortalResource):
                   "economic_units")
         import_id_fields = ("office", "invoice_number", "line")
 
+    saved_with_the_row = ("invoice",)
     RELATED = ("invoice__office", "invoice__customer__office", "invoice__region", "invoice__period",
                "invoice__payment_condition", "invoice__currency", "vat_rate", "account")
 

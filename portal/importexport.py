@@ -33,7 +33,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.core.files.storage import FileSystemStorage
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
@@ -398,6 +398,9 @@ class PortalResource(resources.ModelResource):
                                             "SmallIntegerField")},
     }
 
+    # Relations the resource itself creates just before saving the row (an invoice for its lines).
+    saved_with_the_row: tuple[str, ...] = ()
+
     class Meta:
         clean_model_instances = True
         skip_unchanged = True
@@ -423,6 +426,14 @@ class PortalResource(resources.ModelResource):
         return value
 
     # Import.
+    def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None,
+                    collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
+        # All rows or none: a row that fails validation rolls back the whole file, also on confirm
+        # (the data may have changed since the preview).
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors,
+                                   use_transactions=use_transactions, collect_failed_rows=collect_failed_rows,
+                                   rollback_on_validation_errors=True, **kwargs)
+
     def get_instance(self, instance_loader, row):
         try:
             return super().get_instance(instance_loader, row)
@@ -464,14 +475,14 @@ class PortalResource(resources.ModelResource):
         errors = dict(import_validation_errors or {})
         key_fields = set()
         for field in self.get_import_fields():
-            if isinstance(field.widget, KeyWidget) and field.attribute:
+            if isinstance(field.widget, KeyWidget) and field.attribute and not field.readonly:
                 key_fields.add(field.attribute)
                 model_field = instance._meta.get_field(field.attribute)
                 if (field.attribute not in errors and not model_field.blank
                         and getattr(instance, model_field.attname) is None):
                     errors[field.attribute] = [ValidationError(f"Enter the {field.widget.label}.")]
         try:
-            instance.clean_fields(exclude=set(errors) | key_fields)
+            instance.clean_fields(exclude=set(errors) | key_fields | set(self.saved_with_the_row))
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if not key_fields & set(errors):  # clean() may follow a relation the row failed to name
@@ -724,6 +735,17 @@ class PortalImportExportMixin(ImportExportMixin):
         filename = f"{self.opts.model_name}-failed-rows.{extension}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            # Rows changed between preview and confirm; the import was rolled back as a whole.
+            failed = [f"row {r.number}: {'; '.join(r.problems)}" for r in result.rows
+                      if getattr(r, "problems", None)][:5]
+            failed += [str(error.error) for error in result.base_errors][:5]
+            messages.error(request, "Nothing was imported: " + " | ".join(failed))
+            return HttpResponseRedirect(reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_import"))
+        return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, UnicodeDecodeError):
