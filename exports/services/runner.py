@@ -36,7 +36,7 @@ from .setup_check import blocking_summary
 logger = logging.getLogger("exports")
 
 FINAL_STATES = (ItemState.SENT, ItemState.SKIPPED, ItemState.FAILED)
-LEASE_SECONDS = 120
+LEASE_SECONDS = 600
 
 
 def _setting(name, default):
@@ -192,9 +192,12 @@ def _run_export_items(run: ExportRun, items: list[ExportItem], owner: str, progr
     except ExportError as exc:
         _fail_items(run, items, exc.code, exc.message, exc.excerpt)
         return
+    renewed = time.monotonic() - LEASE_SECONDS  # renew before the first item: prepare() may have been slow
     try:
         for item in items:
-            _renew_lease(run.pk, owner)
+            if time.monotonic() - renewed > LEASE_SECONDS / 4:
+                _renew_lease(run.pk, owner)
+                renewed = time.monotonic()
             recorder.item = item
             process_item(run, connector, item, recorder)
             if progress:
@@ -246,12 +249,14 @@ def _claim_for_sending(item: ExportItem) -> str:
     return "claimed"
 
 
+@transaction.atomic
 def _skip(run, connector: Connector, item: ExportItem, code: str, message: str) -> None:
     _set_state(item, ItemState.SKIPPED, code=code, message=message)
     _count(run.pk, ItemState.SKIPPED)
     events.record(run, code, message, item=item, level=EventLevel.WARNING)
 
 
+@transaction.atomic
 def _mark_sent(run, item: ExportItem, remote_id: str, code: str, message: str, warnings=()) -> None:
     warning_text = "\n".join(text for _, text in warnings)
     _set_state(item, ItemState.SENT, code="", message="", remote_id=remote_id, warning=warning_text)
