@@ -241,10 +241,11 @@ def summarize(invoice, payload: Payload, rows: list[Row], amounts, settings: Set
         f"Buyer: {client['body']['name']}, registry code {client['code']} ({buyer})",
         f"Receivables account {invoice_body['receivable_accounts_id']}; bank account "
         f"{bank_account.get('iban_code') or bank_account.get('account_no')}",
-        f"{'Code':<10} {'Product/Service':<60} {'Quantity':>9} {'Net':>12} {'VAT':>10}",
     ]
+    width = max(len("Product/Service"), *(len(row.title) for row in rows))
+    lines.append(f"{'Code':<10} {'Product/Service':<{width}} {'Quantity':>9} {'Net':>12} {'VAT':>10}")
     for row in rows:
-        lines.append(f"{row.line.code:<10} {row.title[:60]:<60} {row.line.quantity.normalize():>9f} "
+        lines.append(f"{row.line.code:<10} {row.title:<{width}} {row.line.quantity.normalize():>9f} "
                      f"{row.line.amount:>12} {row.vat_amount:>10}")
     net, vat, gross = amounts
     lines.append(f"Net {net}, VAT {vat}, total {gross}")

@@ -166,9 +166,13 @@ class Sender:
             result = self.api.write("POST", "sale_invoices", body)
         except WriteRefused as refused:
             if refused.status == 409:
-                # Possibly the number is taken, e.g. by our own earlier create that was committed late.
+                # Possibly the number is taken: by our own earlier create that was committed late (same
+                # date), or by an invoice made in E-Financials on another date (read them all, rarely).
                 self._read_invoices_of(invoice.invoice_date)
                 remote = self.run.invoices.get(number)
+                if remote is None:
+                    self.run.add_invoices(self.api.pages("sale_invoices"))
+                    remote = self.run.invoices.get(number)
                 if remote is not None and remote.get("status") != "CONFIRMED" and _is_ours(remote, invoice):
                     return remote["id"]
                 if remote is not None:

@@ -146,11 +146,14 @@ def _check_row(store, index: int, row: dict, day) -> dict:
 def compute_totals(rows: list[dict], *, per_item_rounding: bool, currency_rate: Decimal,
                    rate_direction: str) -> dict:
     """Net, VAT and gross as the server books them: VAT per rate on the summed net, unless the invoice
-    asks for rounding per row. Row VAT amounts are the server's too."""
+    asks for rounding per row (then the rows' VAT amounts, as sent or computed per row, add up)."""
     net_by_rate = defaultdict(lambda: Decimal("0.00"))
     for row in rows:
         net_by_rate[row["vat_rate"]] += row["total_net_price"]
-        row["vat_amount"] = cents(row["total_net_price"] * row["vat_rate"] / 100)
+        if row.get("vat_amount") is None:
+            row["vat_amount"] = cents(row["total_net_price"] * row["vat_rate"] / 100)
+        else:
+            row["vat_amount"] = cents(row["vat_amount"])
     if per_item_rounding:
         vat_by_rate = defaultdict(lambda: Decimal("0.00"))
         for row in rows:
