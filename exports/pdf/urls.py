@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401  (routes of the PDF download views are added here)
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("invoices/<int:pk>/", views.invoice_pdf, name="invoice_pdf"),
+]

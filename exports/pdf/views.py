@@ -1,0 +1,40 @@
+"""The single-invoice preview download: the one place a PDF is rendered inside a web request.
+
+Exports render their PDF copies in the worker; this view renders one invoice on demand, which takes
+well under a second for an ordinary invoice.
+"""
+import logging
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from accounting.models import Invoice
+
+from .render import InvoicePdfError, pdf_filename, render_invoice_pdf
+
+logger = logging.getLogger(__name__)
+
+
+@require_GET
+@login_required
+@permission_required("accounting.view_invoice", raise_exception=True)
+def invoice_pdf(request, pk: int):
+    """The invoice as a PDF download; ``?reduced=1`` for the "Reduce PDF file size" variant."""
+    invoice = get_object_or_404(Invoice, pk=pk)
+    reduced = request.GET.get("reduced", "") in ("1", "true", "yes", "on")
+    try:
+        data = render_invoice_pdf(invoice, reduced=reduced)
+    except InvoicePdfError as exc:
+        logger.error("Invoice PDF preview of invoice %s failed: %s", invoice.number, exc.detail)
+        return HttpResponse(str(exc), status=500, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(data, content_type="application/pdf")
+    name = pdf_filename(invoice)
+    if reduced:
+        name = name.removesuffix(".pdf") + "-reduced.pdf"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    # The invoice is personal data of the customer: never kept by a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
