@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -215,9 +216,8 @@ class Region(models.Model):
         validators.validate_corporate_id_for_country(self.corporate_id, self.country or self.office.country,
                                                      field="corporate_id")
         if self.iban_for_all_regions and not self.iban:
-            from django.core.exceptions import ValidationError
-
-            raise ValidationError({"iban": "Enter the IBAN that all regions should use, or untick IBAN for all regions."})
+            raise ValidationError({"iban": "Enter the IBAN that all regions should use, or untick IBAN for all "
+                                           "regions."})
 
 
 class EconomicUnit(models.Model):

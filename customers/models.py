@@ -64,8 +64,8 @@ class Customer(models.Model):
 
     def clean(self):
         validators.validate_corporate_id_for_country(self.corporate_id, self.country)
-        if self.vat_number and self.country and not self.vat_number.upper().startswith(
-                ("EL" if self.country == "GR" else self.country)):
+        vat_prefix = "EL" if self.country == "GR" else self.country
+        if self.vat_number and self.country and not self.vat_number.upper().startswith(vat_prefix):
             raise ValidationError({"vat_number": f"The VAT number should start with {self.country}, the "
                                                  f"customer's country, or change the country."})
 
