@@ -33,6 +33,9 @@ from .services.invoices import recompute_totals
 from .services.periods import PeriodCloseError, close_period
 
 RUN_EXPORT_PERMISSION = "exports.run_export"
+# The selected invoices travel in the query string of the plan page; beyond this many the URL gets
+# longer than web servers accept, and exporting the period is the better tool anyway.
+MAX_INVOICES_PER_EXPORT_LINK = 400
 CLOSE_PERIOD_PERMISSION = "accounting.close_invoiceperiod"
 
 
@@ -443,7 +446,13 @@ class InvoiceAdmin(ExportActionsMixin, admin.ModelAdmin):
 
     @admin.action(description="Export invoices", permissions=["run_export"])
     def export_invoices(self, request, queryset):
-        invoice_ids = list(queryset.order_by("number").values_list("pk", flat=True))
+        invoice_ids = list(queryset.order_by("number").values_list("pk", flat=True)
+                           [:MAX_INVOICES_PER_EXPORT_LINK + 1])
+        if len(invoice_ids) > MAX_INVOICES_PER_EXPORT_LINK:
+            limit = MAX_INVOICES_PER_EXPORT_LINK
+            self.message_user(request, f"Export at most {limit} invoices at once, or export their invoice "
+                                       f"period from the invoice periods list.", messages.ERROR)
+            return None
         return HttpResponseRedirect(export_plan_url(invoice=invoice_ids))
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 
 from accounting.validators import validate_finnish_business_id
@@ -146,15 +147,17 @@ def field_help(name: str):
                 for rule in requirements.rules if isinstance(rule, Filled) and rule.field == name]
     if not per_type:
         return model_help
-    listing = format_html_join("", "<br><strong>{}</strong>: {}", per_type)
-    return format_html("{}{}", model_help, listing) if model_help else format_html_join(
-        "<br>", "<strong>{}</strong>: {}", per_type)
+    lines = [format_html("<strong>{}</strong>: {}", label, meaning) for label, meaning in per_type]
+    if model_help:
+        lines.insert(0, conditional_escape(model_help))
+    return mark_safe("<br>".join(lines))  # noqa: S308 - every part is escaped above
 
 
 def start_text_help():
-    per_type = [(label, describe_parameters(value)) for value, label in ExportType.choices]
-    return format_html("{}{}", InvoiceExport._meta.get_field("start_text").help_text,
-                       format_html_join("", "<br><strong>{}</strong>: {}", per_type))
+    lines = [conditional_escape(InvoiceExport._meta.get_field("start_text").help_text)]
+    lines += [format_html("<strong>{}</strong>: {}", label, describe_parameters(value))
+              for value, label in ExportType.choices]
+    return mark_safe("<br>".join(lines))  # noqa: S308 - every part is escaped above
 
 
 class InvoiceExportForm(forms.ModelForm):

@@ -49,6 +49,16 @@ def test_export_invoices_redirects_to_the_plan_with_the_selected_invoices(client
     assert sorted(parse_qs(location.query)["invoice"]) == sorted(str(invoice.pk) for invoice in invoices)
 
 
+def test_export_invoices_refuses_more_invoices_than_a_link_can_carry(client, finance_user,
+                                                                     period_with_invoices, monkeypatch):
+    _, invoices = period_with_invoices
+    monkeypatch.setattr("accounting.admin.MAX_INVOICES_PER_EXPORT_LINK", 1)
+    client.force_login(finance_user)
+    response = run_action(client, "admin:accounting_invoice_changelist", "export_invoices", invoices)
+    assert not response["Location"].startswith(reverse("exports:plan"))
+    assert "Export at most 1 invoices at once" in messages_of(response)[0]
+
+
 def test_export_invoices_of_one_period(client, finance_user, period_with_invoices):
     period, _ = period_with_invoices
     client.force_login(finance_user)
