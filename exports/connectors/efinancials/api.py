@@ -33,6 +33,10 @@ class WriteRefused(Exception):
 
 
 class EFinancialsApi:
+    #: Reading calls retry transient faults this often (urllib3, honouring Retry-After); writes never do.
+    READ_RETRIES = 3
+    BACKOFF_FACTOR = 0.5
+
     def __init__(self, export, *, recorder=None, cancelled: threading.Event | None = None):
         self.cancelled = cancelled or threading.Event()
         self.secrets = export.secret_values()
@@ -40,7 +44,8 @@ class EFinancialsApi:
                         before_request=self._refuse_if_cancelled)
         self.http = HttpClient(export.base_url or PRODUCTION_URL, catalogue=CATALOGUE,
                                timeout=export.request_timeout or 30, secrets=self.secrets, sign=signer,
-                               recorder=recorder)
+                               recorder=recorder, read_retries=self.READ_RETRIES,
+                               backoff_factor=self.BACKOFF_FACTOR)
 
     @property
     def calls(self) -> int:

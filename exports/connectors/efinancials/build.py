@@ -134,10 +134,10 @@ class PayloadBuilder:
             raise error("cannot_create_customer", customer.code,
                         f"The country {customer.country} has no ISO 3166 three-letter code")
         existing = self.run.clients.get(code)
-        if existing is None:
+        if existing is None and not is_estonian_person(customer, code):
             problem = validators.corporate_id_problem(code, customer.country)
             if problem:
-                raise error("cannot_create_customer", customer.code, problem.rstrip("."))
+                raise error("cannot_create_customer", customer.code, without_final_stop(problem))
         body = client_body(customer, code, country)
         return {"opter_code": customer.code, "code": code, "client_id": existing["id"] if existing else None,
                 "changes": client_changes(existing, body) if existing else [], "body": body}
@@ -191,9 +191,22 @@ class PayloadBuilder:
         return item
 
 
+def is_estonian_person(customer, code: str) -> bool:
+    """An Estonian personal identification code (isikukood, 11 digits): a natural person, not a company."""
+    return customer.country.upper() == "EE" and estonian_personal_code.is_valid(code)
+
+
+def without_final_stop(text: str) -> str:
+    """The catalogue's templates end the sentence themselves: "... e.g. 10137025. (Reason.)" loses its
+    last full stop, inside the parenthesis or not."""
+    text = text.strip()
+    if text.endswith(".)"):
+        return text[:-2] + ")"
+    return text.rstrip(".")
+
+
 def client_body(customer, code: str, country: str) -> dict:
-    # An Estonian personal identification code (11 digits) is a natural person; everything else a company.
-    physical = customer.country.upper() == "EE" and estonian_personal_code.is_valid(code)
+    physical = is_estonian_person(customer, code)
     address = ", ".join(part for part in (customer.invoice_address, customer.invoice_address2,
                                           f"{customer.invoice_postal_code} {customer.invoice_city}".strip())
                         if part)
