@@ -194,3 +194,14 @@ def test_the_issuer_logo_from_media_root_is_embedded(demo_invoice, settings, tmp
 
 def test_pdf_filename(demo_invoice):
     assert pdf_filename(demo_invoice) == f"Invoice-{demo_invoice.number}.pdf"
+
+
+def test_a_render_asks_for_nothing_but_its_own_assets(demo_invoice, caplog):
+    caplog.set_level("WARNING")
+
+    render_invoice_pdf(demo_invoice)
+    render_invoice_pdf(demo_invoice, reduced=True)
+
+    assert "refused" not in caplog.text
+    assert "Blocked by the resource policy" not in caplog.text
+    assert "is known to this document" not in caplog.text  # no font-family fell back to Helvetica
