@@ -71,7 +71,8 @@ def test_the_pdf_copy_is_uploaded_after_register(estonia):
     document = estonia.efin.store.documents[remote["id"]]
     assert document == {**document, "name": f"Invoice-{invoice.number}.pdf", "contents": PDF}
     calls = [c["path"] for c in estonia.efin.calls.as_dict()["recent"] if c["method"] != "GET"]
-    assert calls[-2:] == [f"/v1/sale_invoices/{remote['id']}/register", f"/v1/sale_invoices/{remote['id']}/document_user"]
+    assert calls[-2:] == [f"/v1/sale_invoices/{remote['id']}/register",
+                          f"/v1/sale_invoices/{remote['id']}/document_user"]
 
 
 def test_attach_before_register_when_registered_invoices_are_locked(estonia):
@@ -202,6 +203,6 @@ def test_preview_summary_reads_like_the_invoice(estonia):
     summary = connector.build(invoice, PDF).summary
     assert "Buyer: Põhja Puit OÜ, registry code 12905545 (new buyer, will be created)" in summary
     assert 'Order: 261 sender ref. "Gianna N" receiver ref. "Martin Smith"' in summary
-    assert f"Net 110.00, VAT 26.40, total 136.40" in summary
+    assert "Net 110.00, VAT 26.40, total 136.40" in summary
     assert f"Then: register, attach Invoice-{invoice.number}.pdf ({len(PDF)} bytes)." in summary
     assert estonia.efin.calls.count("POST") == 0  # building never writes
