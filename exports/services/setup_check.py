@@ -55,10 +55,32 @@ def _invoices_for(export: InvoiceExport, invoices) -> list[Invoice]:
     return [inv for inv in plan.invoices if any(e.pk == export.pk for e in plan.exports_by_invoice.get(inv.pk, []))]
 
 
+def configuration_problems(export: InvoiceExport) -> list[Problem]:
+    """The fields the export's type needs (the same rules as the admin form: exports can also come from
+    the demo generator or an import) and a start text that parses."""
+    from ..forms import REQUIREMENTS, Equals, mismatch_message, missing_message
+    from ..start_text import StartTextError, parse_start_text
+
+    problems = []
+    requirements = REQUIREMENTS.get(export.type)
+    for rule in requirements.rules if requirements else ():
+        value = getattr(export, rule.field)
+        if isinstance(rule, Equals):
+            if value != rule.value:
+                problems.append(Problem("configuration", mismatch_message(export.type, rule), hint=rule.field))
+        elif not value:
+            problems.append(Problem("configuration", missing_message(export.type, rule), hint=rule.field))
+    try:
+        parse_start_text(export.type, export.start_text)
+    except StartTextError as exc:
+        problems.extend(Problem("start_text", f"Start text: {problem}") for problem in exc.problems)
+    return problems
+
+
 def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
     from accounting.services.coding import AccountCodingError, SalesAccountResolver, receivable_account
 
-    problems: list[Problem] = []
+    problems: list[Problem] = configuration_problems(export)
     invoices = _invoices_for(export, invoices)
     today = timezone.localdate()
 

@@ -60,3 +60,15 @@ def test_check_setup_command_exits_non_zero_on_blocking_problems(setup, fake_tar
     with pytest.raises(CommandError, match="Blocking problems in: Visma e-conomic"):
         call_command("check_setup", "--export", "Visma e-conomic")
     assert "[blocking] Product group 3100 is missing." in capsys.readouterr().out
+
+
+def test_setup_check_reports_fields_the_type_needs_and_bad_start_text(setup, fake_target):
+    from exports.services.setup_check import check_export
+
+    export = setup["export"]
+    export.set_secret("api_token", "")
+    export.start_text = "exportMethod=voucher\nfoo=bar"
+    export.save()
+    messages = [p.message for p in check_export(export).blocking]
+    assert any(m.startswith("Visma e-conomic needs API token: the app token") for m in messages)
+    assert "Start text: Line 2: unknown parameter 'foo'. Known parameters: exportMethod, journalNumber." in messages
