@@ -260,7 +260,9 @@ class ExportItem(models.Model):
             models.UniqueConstraint(fields=["export", "invoice"], condition=Q(state__in=["sending", "unknown"]),
                                     name="one_send_in_flight_per_export_invoice"),
         ]
-        indexes = [models.Index(fields=["run", "state"])]
+        indexes = [models.Index(fields=["run", "state"]),
+                   # "Was this invoice already sent to this export?" is asked before every send.
+                   models.Index(fields=["invoice", "export", "state"])]
 
     def __str__(self):
         return f"{self.invoice.number} -> {self.export.name}: {self.get_state_display()}"

@@ -1,9 +1,11 @@
-"""Benchmark: 1 000 invoices through the test connector (make bench). Prints figures, asserts no timings."""
+"""Benchmark: 1 000 invoices (BENCH_INVOICES) through the test connector (make bench).
+
+Prints figures; asserts nothing about time."""
+import os
 import time
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from exports.connectors import registry
 from exports.models import ExportType, RunStatus
@@ -12,26 +14,31 @@ from exports.services.runner import execute_run
 from tests import factories
 from tests.engine.fake_connector import TARGET, FakeConnector
 
+INVOICES = int(os.environ.get("BENCH_INVOICES", "1000"))
+
 
 @pytest.mark.bench
 @pytest.mark.django_db
-def test_thousand_invoices_through_the_test_connector():
+def test_invoices_through_the_test_connector():
     TARGET.reset()
     factories.AccountCodingChartFactory()
     export = factories.InvoiceExportFactory(name="Bench target", type=ExportType.ECONOMIC, password="x", api_token="y")
     factories.InvoiceExportSettingFactory(name="Default", is_default=True).exports.add(export)
     period = factories.InvoicePeriodFactory()
-    for _ in range(1000):
+    for _ in range(INVOICES):
         factories.invoice_with_lines(lines=3, period=period)
     with registry.override(ExportType.ECONOMIC, FakeConnector):
         started = time.perf_counter()
         run = plan_run(period=period)
         planned = time.perf_counter()
-        with CaptureQueriesContext(connection) as captured:
+        queries = []
+        # Count with an execute wrapper: Django's query log keeps only the last 9 000 queries.
+        with connection.execute_wrapper(lambda execute, sql, params, many, context: (
+                queries.append(1), execute(sql, params, many, context))[1]):
             execute_run(run.pk)
         finished = time.perf_counter()
     run.refresh_from_db()
-    assert run.status == RunStatus.COMPLETED and run.exported == 1000
-    print(f"\n[bench] {connection.vendor}: 1000 invoices planned in {planned - started:.2f} s, "
-          f"executed in {finished - planned:.2f} s ({(finished - planned):.2f} ms per invoice), "
-          f"{len(captured.captured_queries) / 1000:.1f} queries per invoice")
+    assert run.status == RunStatus.COMPLETED
+    print(f"\n[bench] {connection.vendor}: {INVOICES} invoices planned in {planned - started:.2f} s, "
+          f"executed in {finished - planned:.2f} s ({1000 * (finished - planned) / INVOICES:.1f} ms per invoice), "
+          f"{len(queries) / INVOICES:.1f} queries per invoice")
