@@ -51,7 +51,6 @@ def font_set(*, reduced: bool) -> FontSet:
             _face("font-regular", ttf_opensans.OPENSANS_REGULAR),
             _face("font-bold", ttf_opensans.OPENSANS_BOLD, weight="bold"),
             _face("font-italic", ttf_opensans.OPENSANS_ITALIC, style="italic"),
-            _face("font-bold-italic", ttf_opensans.OPENSANS_BOLDITALIC, weight="bold", style="italic"),
         ))
     missing = [str(face.path) for face in fonts.faces if not face.path.is_file()]
     if missing:
