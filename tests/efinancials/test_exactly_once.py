@@ -203,3 +203,27 @@ def test_reading_calls_retry_transient_faults_by_themselves(estonia):
     connector.prepare([invoice])
     assert estonia.efin.calls.count("GET", "/v1/accounts") == 2
     assert estonia.efin.calls.count("GET", "/v1/clients") == 2
+
+
+def test_a_registered_invoice_whose_pdf_was_lost_gets_only_the_pdf(estonia):
+    estonia.export.include_pdf_copy = True
+    invoice = estonia.invoice()
+    first = estonia.connector()
+    first.prepare([invoice])
+    estonia.efin.configure({"script": [{"kind": "error", "status": 504, "match": "document_user$"}]})
+    with pytest.raises(ExportError) as raised:
+        first.send(invoice, first.build(invoice, PDF))
+    assert raised.value.may_have_reached_target
+    # Another run reconciles the item in doubt: registered, no document yet, so only the PDF goes.
+    second = estonia.connector()
+    second.prepare([invoice])
+    assert second.find_existing(invoice, refresh=True) is None
+    second.send(invoice, second.build(invoice, PDF))
+    (remote,) = with_number(estonia, invoice)
+    assert estonia.efin.store.documents[remote["id"]]["contents"] == PDF
+    assert estonia.efin.calls.count("POST", "/v1/sale_invoices") == 1
+    assert estonia.efin.calls.count("PATCH", "/v1/sale_invoices/{id}/register") == 1
+    # A later run's ordinary look finds it complete.
+    third = estonia.connector()
+    third.prepare([invoice])
+    assert third.find_existing(invoice, refresh=True).remote_id == str(remote["id"])

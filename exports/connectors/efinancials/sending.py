@@ -68,6 +68,11 @@ class Sender:
             # Our own draft from an unanswered create or an interrupted run: finish it instead.
             self.progress[invoice.pk] = Progress(remote_id=remote["id"])
             return None
+        if refresh and self.include_pdf and not self._has_document(remote["id"]):
+            # Reconciling an invoice whose last call went unanswered: it is ours, registered, but the PDF
+            # copy never arrived. Only the upload is left to do.
+            self.progress[invoice.pk] = Progress(remote_id=remote["id"], registered=True)
+            return None
         return RemoteRef(str(remote["id"]), str(remote["number"]))
 
     def _read_invoices_of(self, day) -> None:
@@ -81,10 +86,19 @@ class Sender:
         try:
             remote = self.api.get(f"sale_invoices/{progress.remote_id}")
         except ExportError as exc:
-            if exc.code == CATALOGUE.qualified("call_unsuccessful") and exc.params[-1:] == ["404"]:
+            if _is_not_found(exc):
                 return False
             raise
         progress.registered = isinstance(remote, dict) and remote.get("status") == "CONFIRMED"
+        return True
+
+    def _has_document(self, remote_id: int) -> bool:
+        try:
+            self.api.get(f"sale_invoices/{remote_id}/document_user")
+        except ExportError as exc:
+            if _is_not_found(exc):
+                return False
+            raise
         return True
 
     def _steps_left(self, progress: Progress) -> bool:
@@ -196,6 +210,10 @@ class Sender:
         except WriteRefused as refused:
             raise error("cannot_send_invoice", number, refused.detail) from None
         progress.pdf_attached = True
+
+
+def _is_not_found(exc: ExportError) -> bool:
+    return exc.code == CATALOGUE.qualified("call_unsuccessful") and exc.params[-1:] == ["404"]
 
 
 def find_product(products: list[dict], code: str) -> dict | None:
