@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import threading
 import time
 import types
 import typing
@@ -39,11 +40,17 @@ class Simulator:
             k: v for k, v in initial.items() if k not in Knobs.names()})
         self.knobs = Knobs(**knob_values)
         self.calls = CallLog()
+        self._in_flight = 0
+        self._idle = threading.Condition()
         self.options = dataclasses.replace(self._initial_options)
         self.reset_state()
 
     # -- control ------------------------------------------------------------------------------------
-    def reset(self) -> None:
+    def reset(self, wait_seconds: float = 10.0) -> None:
+        """Back to the start. Calls still being handled (slow ones whose client gave up) finish first, so
+        that none of them lands in the fresh state."""
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=wait_seconds)
         self.knobs.reset()
         self.calls.reset()
         self.options = dataclasses.replace(self._initial_options)
@@ -84,6 +91,8 @@ class Simulator:
             return self.handle_page(request)(start_response)
         decision = self.knobs.decide(request.method, request.path)
         status = None
+        with self._idle:
+            self._in_flight += 1
         try:
             if decision.delay_s:
                 time.sleep(decision.delay_s)
@@ -101,6 +110,9 @@ class Simulator:
             status = response.status
         finally:
             self.calls.add(request.method, request.path, status, decision.faults)
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
         return response(start_response)
 
     def fault_response(self, status: int, retry_after: int | None) -> Response:

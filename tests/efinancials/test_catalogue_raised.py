@@ -358,3 +358,11 @@ def test_a_5xx_on_a_write_is_an_unsuccessful_status(estonia):
     error = raised_by(connector.send, invoice, connector.build(invoice, None))
     assert error.message == "The API call to E-Financials was unsuccessful. Status code 500."
     assert error.may_have_reached_target
+
+
+def test_a_reading_call_that_keeps_timing_out_is_a_time_out(estonia, monkeypatch):
+    monkeypatch.setattr(EFinancialsApi, "BACKOFF_FACTOR", 0)
+    estonia.export.request_timeout = 1
+    estonia.efin.configure({"script": [{"kind": "slow", "delay_ms": 1200, "match": "accounts", "times": 4}]})
+    problem = only_problem(estonia.connector())
+    assert problem.message == "The call to E-Financials timed out."

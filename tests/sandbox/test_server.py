@@ -104,3 +104,16 @@ def test_start_up_settings_survive_reset(sandbox_server):
         assert efin.options.page_size == 2 and efin.knobs.values.latency_ms == 1
     finally:
         other.stop()
+
+
+def test_reset_lets_slow_calls_finish_so_they_cannot_land_in_the_fresh_state(sandbox, api):
+    from tests.sandbox.conftest import client_body
+
+    efin = sandbox.simulator("efinancials")
+    efin.configure({"script": [{"kind": "slow", "delay_ms": 300, "match": "POST /v1/clients"}]})
+    path = "/efinancials/v1/clients"
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        api.session.post(sandbox.url + path, json=client_body(), headers=api.headers(path), timeout=(2, 0.05))
+    efin.reset()  # the slow create is still being handled here
+    assert not any(c["code"] == "70000349" for c in efin.store.clients.values())
+    assert efin.calls.total == 0
