@@ -175,3 +175,27 @@ def test_items_left_unknown_are_reconciled_by_the_next_attempt(demo, monkeypatch
     assert run.status == RunStatus.COMPLETED and run.exported == 50
     assert demo.efin.calls.count("POST", "/v1/sale_invoices") == 50
     assert_exactly_once_and_complete(demo, pdf_check=check_pdf)
+
+
+def test_no_secret_reaches_an_event_an_excerpt_or_a_log_line(demo, monkeypatch, caplog):
+    from exports.models import ExportEvent
+
+    fast_pdfs(monkeypatch)
+    demo.efin.configure({"script": [{"kind": "drop", "match": "^POST /v1/sale_invoices$", "skip": 2},
+                                    {"kind": "error", "status": 503, "match": "register$", "skip": 4}]})
+    secrets = demo.export.secret_values()
+    assert len(secrets) == 2  # the API key password and the public API key
+    with caplog.at_level("DEBUG"):
+        run = export_period(demo)
+        demo.export.password = "a-wrong-api-key-password"
+        demo.export.save()
+        refused = export_period(demo)
+    assert run.status == RunStatus.COMPLETED and refused.status == RunStatus.FAILED
+    secrets += ("a-wrong-api-key-password",)
+    events = list(ExportEvent.objects.all())
+    assert any("X-AUTH-KEY: ***" in event.excerpt for event in events)
+    texts = [t for e in events for t in (e.message, e.excerpt, *map(str, e.params))]
+    texts += [record.getMessage() for record in caplog.records]
+    texts += [run.failure_message, refused.failure_message]
+    leaks = [(secret, text) for secret in secrets for text in texts if secret in text]
+    assert leaks == []
