@@ -3,8 +3,8 @@ export per target pointing at the sandbox, and open November 2026 invoice period
 invoices.
 
 The data is deterministic (seeded random), so two developers seeding the demo see the same invoices.
-Invoices are written with bulk_create in batches; their lines and economic units, four times as many
-rows, with batched executemany (see insert_rows), which is what makes a 100 000-invoice period take
+Invoices are written with bulk_create in batches; their lines and economic units, seven times as many
+rows, with batched plain inserts (see insert_rows), which is what makes a 100 000-invoice period take
 seconds rather than minutes.
 """
 from __future__ import annotations
