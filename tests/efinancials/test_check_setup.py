@@ -69,3 +69,19 @@ def test_a_run_reads_the_chart_once_for_check_and_prepare(estonia):
     connector.prepare([invoice])
     assert estonia.efin.calls.count("GET", "/v1/accounts") == 1
     assert estonia.efin.calls.count("GET", "/v1/sale_articles") == 1
+
+
+def test_the_check_costs_the_same_for_many_invoices(estonia):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_of_a_check():
+        with CaptureQueriesContext(connection) as captured:
+            assert estonia.connector().check_setup() == []
+        return len(captured)
+
+    estonia.invoice(Line(), Line(item="EU leg", vat="0", project="Long haul"))
+    few = queries_of_a_check()
+    for _ in range(20):
+        estonia.invoice(Line(), Line(item="EU leg", vat="0", project="Long haul"))
+    assert queries_of_a_check() == few

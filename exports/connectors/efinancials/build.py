@@ -47,7 +47,7 @@ class PayloadBuilder:
         if not lines:
             raise error("cannot_send_invoice", number, "The invoice has no lines")
         self.check_accounts([receivable.number, *(line.account for line in lines)])
-        articles = self.sale_articles(lines, invoice)
+        articles = self.sale_articles(lines, invoice.invoice_date)
         projects = self.projects(lines)
         bank_account = self.bank_account(invoice)
         client = self.client(invoice.customer)
@@ -87,12 +87,12 @@ class PayloadBuilder:
         if inactive:
             raise error("removed_or_inactivated", "accounts", inactive)
 
-    def sale_articles(self, lines: list[LineFacts], invoice) -> dict[str, dict]:
+    def sale_articles(self, lines: list[LineFacts], day) -> dict[str, dict]:
         found, missing = {}, []
         for line in lines:
             if line.code in found or line.code in missing:
                 continue
-            article = self.setup.sale_article(line.account, line.vat_percent, invoice.invoice_date)
+            article = self.setup.sale_article(line.account, line.vat_percent, day)
             if article is None:
                 missing.append(line.code)
             else:

@@ -18,8 +18,9 @@ import threading
 
 from django.db.models import Q
 
-from accounting.services.coding import AccountCodingError
+from accounting.models import Invoice
 
+from ...models import InvoiceExportSetting
 from ...start_text import StartTextError
 from ..base import Connector, ExportError, Payload, Problem, RemoteRef, SendResult
 from ..registry import register
@@ -27,6 +28,7 @@ from .api import EFinancialsApi
 from .build import PayloadBuilder
 from .messages import CATALOGUE
 from .opter import OpterData
+from .preflight import remote_problems
 from .reference import RunData, SetupData
 from .sending import Sender, find_product
 from .settings import Settings
@@ -62,11 +64,9 @@ class EFinancialsConnector(Connector):
             setup = self.setup_data()
         except ExportError as exc:
             return [Problem(exc.code, exc.message)]
-        invoices = list(self._invoices_in_use() if invoices is None else invoices)
-        self.opter.load(invoices)
         builder = PayloadBuilder(self.export, self.settings, setup, RunData(template_id=0, product=None),
                                  self.opter)
-        return remote_problems(builder, invoices)
+        return remote_problems(builder, self._invoices_in_use() if invoices is None else invoices)
 
     def prepare(self, invoices) -> None:
         self._ensure_usable()
@@ -134,46 +134,13 @@ class EFinancialsConnector(Connector):
             raise RuntimeError("prepare(invoices) must run before build, find_existing and send.")
 
     def _invoices_in_use(self):
-        """The invoices of open periods whose customers' export settings include this export."""
-        from accounting.models import Invoice
-        from exports.services.planning import resolve_plan
-
-        open_invoices = Invoice.objects.filter(Q(period__closed_at__isnull=True) | Q(period__isnull=True))
+        """The invoices of open periods whose customers' export setting group (or the default group, for
+        customers without one) includes this export."""
+        groups = InvoiceExportSetting.objects.filter(exports=self.export)
+        reaches = Q(customer__export_setting__in=groups)
+        if groups.filter(is_default=True).exists():
+            reaches |= Q(customer__export_setting__isnull=True)
+        invoices = Invoice.objects.filter(reaches, Q(period__closed_at__isnull=True) | Q(period__isnull=True))
         if self.export.office_id:
-            open_invoices = open_invoices.filter(office_id=self.export.office_id)
-        plan = resolve_plan(open_invoices.select_related("customer", "office", "region", "period",
-                                                         "currency"))
-        return [invoice for invoice in plan.invoices
-                if any(e.pk == self.export.pk for e in plan.exports_by_invoice.get(invoice.pk, []))]
-
-
-def remote_problems(builder: PayloadBuilder, invoices) -> list[Problem]:
-    """The checks build() makes that concern E-Financials, over all invoices, each problem once.
-    Account coding problems in Opter are left to the local setup check and to build()."""
-    problems: dict[str, Problem] = {}
-    for invoice in invoices:
-        for exc in _remote_errors_of(builder, invoice):
-            problems.setdefault(exc.message, Problem(exc.code, exc.message))
-    return list(problems.values())
-
-
-def _remote_errors_of(builder: PayloadBuilder, invoice):
-    def attempt(step, *args):
-        try:
-            return step(*args), None
-        except ExportError as exc:
-            return None, exc
-        except AccountCodingError:
-            return None, None
-
-    receivable, _ = attempt(builder.opter.receivable, invoice)
-    if receivable is not None:
-        yield from filter(None, [attempt(builder.check_accounts, [receivable.number])[1]])
-    lines = [facts for facts, _ in (attempt(builder.line_facts, invoice, line)
-                                    for line in builder.opter.lines_of(invoice)) if facts is not None]
-    for step, args in ((builder.check_accounts, ([line.account for line in lines],)),
-                       (builder.sale_articles, (lines, invoice)), (builder.projects, (lines,)),
-                       (builder.bank_account, (invoice,))):
-        _, exc = attempt(step, *args)
-        if exc is not None:
-            yield exc
+            invoices = invoices.filter(office_id=self.export.office_id)
+        return invoices

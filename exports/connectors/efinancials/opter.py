@@ -17,7 +17,7 @@ def period_label(invoice: Invoice) -> str:
 class OpterData:
     def __init__(self):
         self._lines: dict[int, list[InvoiceLine]] = {}
-        self._resolvers: dict[str, SalesAccountResolver] = {}
+        self._resolvers: dict[str, tuple[frozenset, SalesAccountResolver]] = {}
         self._customers: set[int] = set()
         self._receivable: dict[tuple, object] = {}
         self._iban: dict[tuple, str] = {}
@@ -32,11 +32,8 @@ class OpterData:
             grouped[line.invoice_id].append(line)
         for invoice_id in ids:
             self._lines[invoice_id] = grouped.get(invoice_id, [])
-        new_customers = {invoice.customer_id for invoice in invoices} - self._customers
-        if new_customers:
-            # The resolvers hold the customers' sales accounts: rebuild them when new customers appear.
-            self._customers |= new_customers
-            self._resolvers.clear()
+        # The resolvers hold these customers' sales accounts; they are rebuilt when new customers appear.
+        self._customers |= {invoice.customer_id for invoice in invoices}
 
     def lines_of(self, invoice: Invoice) -> list[InvoiceLine]:
         if invoice.pk not in self._lines:
@@ -47,14 +44,34 @@ class OpterData:
         """Raises AccountCodingError ("no_sales_account")."""
         if invoice.customer_id not in self._customers:
             self.load([invoice])
-        label = period_label(invoice)
-        if label not in self._resolvers:
-            self._resolvers[label] = SalesAccountResolver(label, self._customers)
-        return self._resolvers[label].account_for(line, invoice.customer_id)
+        return self._resolver(period_label(invoice)).account_for(line, invoice.customer_id)
+
+    def sales_account_for(self, label: str, customer_id: int, vat_rate_id: int, account_id: int | None):
+        """The same, from ids (the setup check reads distinct combinations, not lines)."""
+        self.add_customers([customer_id])
+        return self._resolver(label).resolve(vat_rate_id=vat_rate_id, customer_id=customer_id,
+                                             account_id=account_id)
+
+    def vat_rate(self, label: str, vat_rate_id: int):
+        return self._resolver(label).vat_rate(vat_rate_id)
+
+    def add_customers(self, customer_ids) -> None:
+        self._customers |= set(customer_ids)
+
+    def _resolver(self, label: str) -> SalesAccountResolver:
+        known, resolver = self._resolvers.get(label, (frozenset(), None))
+        if resolver is None or not self._customers <= known:
+            known = frozenset(self._customers)
+            resolver = SalesAccountResolver(label, known)
+            self._resolvers[label] = (known, resolver)
+        return resolver
 
     def receivable(self, invoice: Invoice):
         """The accounts receivable account (e.g. 1210); raises AccountCodingError."""
-        key = (period_label(invoice), invoice.invoice_date)
+        return self.receivable_on(period_label(invoice), invoice.invoice_date)
+
+    def receivable_on(self, label: str, day):
+        key = (label, day)
         if key not in self._receivable:
             try:
                 self._receivable[key] = receivable_account(*key)
