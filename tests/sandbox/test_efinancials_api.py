@@ -240,3 +240,10 @@ def test_received_view_lists_what_came_through_the_api(sandbox, api):
     assert "100234" in page.text and "Invoice-100234.pdf" in page.text
     pdf = requests.get(sandbox.url + f"/efinancials/_received/documents/{invoice_id}", timeout=5)
     assert pdf.content == PDF and pdf.headers["Content-Type"] == "application/pdf"
+
+
+def test_the_company_starts_with_the_articles_opter_needs(api):
+    articles = {a["name_eng"]: (a["accounts_id"], a["vat_rate"]) for a in api.get("/v1/sale_articles").json()}
+    assert articles["3100-24"] == (3100, 24) and articles["3520-0"] == (3520, 0)
+    projects = [p["name"] for p in api.get("/v1/projects").json()["items"] if not p["is_disabled"]]
+    assert projects == ["Distribution", "Long haul"]

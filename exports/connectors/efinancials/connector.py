@@ -45,7 +45,7 @@ class EFinancialsConnector(Connector):
         self.api = EFinancialsApi(export, recorder=recorder, cancelled=self._cancelled)
         self.opter = OpterData()
         self._setup: SetupData | None = None
-        self._run: RunData | None = None
+        self._builder: PayloadBuilder | None = None
         self._sender: Sender | None = None
         try:
             self.settings, self._settings_error = Settings.of(export), None
@@ -82,7 +82,6 @@ class EFinancialsConnector(Connector):
                                                               "end_date": last.isoformat()}))
             run.covered = (first, last)
         self.opter.load(invoices)
-        self._run = run
         self._sender = Sender(self.api, self.settings, run, self.export.include_pdf_copy)
         self._builder = PayloadBuilder(self.export, self.settings, setup, run, self.opter)
 

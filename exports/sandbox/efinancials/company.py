@@ -49,20 +49,24 @@ def account_dimensions() -> list[dict]:
              "amortization_accounts_dimensions_id": None}]
 
 
-def _article(id_, account, rate, name_est, name_eng, *, vat_account=2410, start=None, end=None, valid=True):
-    return {"id": id_, "group_est": "Müük", "group_eng": "Sales", "name_est": name_est, "name_eng": name_eng,
+def _article(id_, account, rate, description_est, description_eng, *, vat_account=2410, start=None, end=None,
+             valid=True):
+    """Named after the row code E-Financials shows (account-VAT rate, e.g. 3100-24)."""
+    code = f"{account}-{rate}"
+    return {"id": id_, "group_est": "Müük", "group_eng": "Sales", "name_est": code, "name_eng": code,
             "accounts_id": account, "vat_accounts_id": vat_account,
             "vat_rate": None if rate is None else Decimal(rate), "vat_type": 1, "is_valid": valid,
             "start_date": start, "end_date": end, "priority": 0, "cl_account_groups": ["SA"],
-            "description_est": "", "description_eng": ""}
+            "description_est": description_est, "description_eng": description_eng}
 
 
 def sale_articles() -> list[dict]:
     return [
-        _article(1, 3100, 24, "Kaupade müük 24%", "Sales of goods 24%", start="2025-07-01"),
+        _article(1, 3100, 24, "Kaupade müük Eestis 24%", "Sales of goods in Estonia 24%", start="2025-07-01"),
         _article(2, 3520, 0, "Teenuste müük EL-i 0%", "Sales of services in the EU 0%", vat_account=None),
-        _article(3, 3100, 22, "Kaupade müük 22%", "Sales of goods 22%", start="2024-01-01", end="2025-06-30"),
-        _article(4, 3510, 24, "Teenuste müük 24%", "Sales of services 24%", start="2025-07-01"),
+        _article(3, 3100, 22, "Kaupade müük Eestis 22%", "Sales of goods in Estonia 22%", start="2024-01-01",
+                 end="2025-06-30"),
+        _article(4, 3510, 24, "Teenuste müük Eestis 24%", "Sales of services in Estonia 24%", start="2025-07-01"),
     ]
 
 
