@@ -199,3 +199,22 @@ def test_no_secret_reaches_an_event_an_excerpt_or_a_log_line(demo, monkeypatch, 
     texts += [run.failure_message, refused.failure_message]
     leaks = [(secret, text) for secret in secrets for text in texts if secret in text]
     assert leaks == []
+
+
+def test_an_invoice_whose_pdf_cannot_be_made_fails_alone_with_the_seed_message(demo, monkeypatch):
+    from exports.pdf.render import InvoicePdfError
+
+    broken = demo.invoices[3].number
+
+    def render(invoice, reduced=False):
+        if invoice.number == broken:
+            raise InvoicePdfError("TemplateSyntaxError: the report template is broken")
+        return fast_pdf(invoice)
+
+    monkeypatch.setattr("exports.pdf.render.render_invoice_pdf", render)
+    run = export_period(demo)
+    assert (run.exported, run.failed) == (49, 1)
+    item = run.items.get(invoice__number=broken)
+    assert (item.state, item.last_error_code, item.last_error_message) == (
+        ItemState.FAILED, "efinancials.invoice_file_not_generated", "The invoice file could not be generated.")
+    assert str(broken) not in Counter(i["number"] for i in received(demo)["sale_invoices"])
