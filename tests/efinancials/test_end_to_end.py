@@ -218,3 +218,16 @@ def test_an_invoice_whose_pdf_cannot_be_made_fails_alone_with_the_seed_message(d
     assert (item.state, item.last_error_code, item.last_error_message) == (
         ItemState.FAILED, "efinancials.invoice_file_not_generated", "The invoice file could not be generated.")
     assert str(broken) not in Counter(i["number"] for i in received(demo)["sale_invoices"])
+
+
+def test_preview_builds_every_invoice_and_writes_nothing(demo, monkeypatch):
+    fast_pdfs(monkeypatch)
+    run = plan_run(period=demo.period, export=demo.export, preview=True)
+    execute_run(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.COMPLETED and run.failed == 0
+    writes = [c for c in demo.efin.calls.as_dict()["recent"] if c["method"] != "GET"]
+    assert writes == []
+    item = run.items.order_by("invoice__number").first()
+    assert item.preview_payload.startswith(f"Invoice {item.invoice.number} to E-Financials")
+    assert "Then: register, attach" in item.preview_payload
