@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from portal.redaction import redact_mapping, redact_text
@@ -132,6 +133,11 @@ class HttpClient:
             status = _status_from_retry_error(exc)
             raise self._error("unsuccessful_status", status or "?", retryable=True) from exc
         except requests.exceptions.ConnectionError as exc:
+            if _gave_up_waiting(exc):
+                # A reading call whose retries all timed out arrives as a connection error; to the user
+                # it is what it is: the target did not answer in time.
+                self._record(prepared, None, started, error="read timeout")
+                raise self._error("timed_out", retryable=True, may_have_reached_target=writing) from exc
             reached = writing and not _is_connect_failure(exc)
             self._record(prepared, None, started, error=f"connection error: {self._reason(exc)}")
             raise self._error("cannot_connect", self._reason(exc), retryable=True,
@@ -212,6 +218,11 @@ class HttpClient:
 def _shorten(text: str) -> str:
     text = text.replace("\r", "")
     return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + f"... ({len(text)} characters)"
+
+
+def _gave_up_waiting(exc: requests.exceptions.ConnectionError) -> bool:
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(reason, ReadTimeoutError)
 
 
 def _is_connect_failure(exc: requests.exceptions.ConnectionError) -> bool:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
-from urllib3.exceptions import ReadTimeoutError
 
 from portal.redaction import redact_text
 
@@ -107,13 +106,6 @@ class EFinancialsApi:
             return self.http.request(method, path, **kwargs)
         except HttpStatusError as exc:
             raise refused(method, path, exc) from None
-        except ExportError as exc:
-            if exc.code == CATALOGUE.qualified("cannot_connect") and _gave_up_waiting(exc):
-                # A reading call whose retries all timed out reaches us as a connection error; to the
-                # user it is what it is: E-Financials did not answer in time.
-                raise ExportError(CATALOGUE, "timed_out", retryable=True,
-                                  may_have_reached_target=exc.may_have_reached_target) from exc
-            raise
         except SoftTimeLimitExceeded:
             # The worker is being stopped (Celery's soft time limit). This call is abandoned and the
             # connector takes no new work; a write may still have reached E-Financials.
@@ -151,11 +143,6 @@ class EFinancialsApi:
     def _unparsable(self, detail: str) -> ExportError:
         return ExportError(CATALOGUE, "unparsable", redact_text(detail, self.secrets))
 
-
-def _gave_up_waiting(exc: ExportError) -> bool:
-    cause = exc.__cause__
-    reason = getattr(cause.args[0], "reason", None) if cause is not None and cause.args else None
-    return isinstance(reason, ReadTimeoutError)
 
 
 def wire(value):
