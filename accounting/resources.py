@@ -357,11 +357,6 @@ class InvoiceLineResource(PortalResource):
         self._invoices = {}  # (office pk, number) -> the Invoice as its first row left it
         self._first_rows = {}  # (office pk, number) -> (row number, {column: value})
         self._unsaved = set()
-        self._row_number = None
-
-    def import_row(self, row, instance_loader, **kwargs):
-        self._row_number = kwargs.get("row_number")
-        return super().import_row(row, instance_loader, **kwargs)
 
     def get_instance(self, instance_loader, row):
         try:

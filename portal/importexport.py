@@ -12,6 +12,7 @@ What lives here, top to bottom:
   download of the failed rows.
 """
 import contextlib
+import copy
 import functools
 import os
 import re
@@ -45,6 +46,7 @@ from import_export.tmp_storages import MediaStorage
 from accounting.validators import FORMULA_PREFIXES, refuse_formula
 
 LIST_SEPARATOR = ";"
+PREVIEW_ROWS = 1000  # rows the preview lists besides the failed ones (which it always lists)
 
 # --- Cell text ------------------------------------------------------------------------------------
 
@@ -115,10 +117,8 @@ def parse_decimal(value) -> Decimal | None:
     text = _SPACES.sub("", original.replace("\u2212", "-"))
     commas, dots = text.count(","), text.count(".")
     if commas and dots:
-        if text.rfind(",") > text.rfind("."):
-            text = text.replace(".", "").replace(",", ".")
-        else:
-            text = text.replace(",", "")
+        mark, grouping = (",", ".") if text.rfind(",") > text.rfind(".") else (".", ",")
+        text = text.replace(grouping, "").replace(mark, ".")
     elif commas == 1:
         text = text.replace(",", ".")
     elif commas > 1:
@@ -332,7 +332,11 @@ class RelatedSetField(fields.Field):
         return str(item)
 
     def get_value(self, instance):
-        return self.read(instance) if instance is not None and instance.pk else frozenset()
+        if instance is None or not instance.pk:
+            return frozenset()
+        written = getattr(instance, "_related_sets", {})
+        # After the row is saved the database holds what the file said: no need to ask it again.
+        return written[self.column_name] if self.column_name in written else self.read(instance)
 
     def export(self, instance, **kwargs):
         return f"{LIST_SEPARATOR} ".join(sorted(self.render_item(item) for item in self.get_value(instance)))
@@ -351,17 +355,22 @@ class NaturalKeyInstanceLoader(ModelInstanceLoader):
         (name,) = resource.get_import_id_fields()
         self.field = resource.fields[name]
         self.instances = {}
+        self.repeats = {}  # row number -> the earlier row with the same key
         if dataset is None or not dataset.headers or self.field.column_name not in dataset.headers:
             return
-        keys = set()
-        for value in dataset[self.field.column_name]:
+        first_rows = {}
+        for number, value in enumerate(dataset[self.field.column_name], 1):
             try:
-                keys.add(self.field.clean({self.field.column_name: value}))
+                key = self.field.clean({self.field.column_name: value})
             except ValueError:
                 continue  # the row itself reports the bad key
-        keys.discard("")
-        keys.discard(None)
-        keys = sorted(keys, key=str)
+            if key in ("", None):
+                continue
+            if key in first_rows:
+                self.repeats[number] = first_rows[key]
+            else:
+                first_rows[key] = number
+        keys = sorted(first_rows, key=str)
         for start in range(0, len(keys), self.CHUNK):
             chunk = keys[start:start + self.CHUNK]
             for instance in self.get_queryset().filter(**{f"{self.field.attribute}__in": chunk}):
@@ -406,6 +415,12 @@ class PortalResource(resources.ModelResource):
         skip_unchanged = True
         report_skipped = True
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._meta = copy.copy(self._meta)  # per import: the HTML diff is switched off row by row
+        self._html_diff_skipped = False
+        self._row_number = self._loader = None
+
     @classmethod
     def get_fk_widget(cls, field):
         # A related row must be named by its natural key (KeyWidget), never by a database id.
@@ -430,6 +445,7 @@ class PortalResource(resources.ModelResource):
                     collect_failed_rows=False, rollback_on_validation_errors=False, **kwargs):
         # All rows or none: a row that fails validation rolls back the whole file, also on confirm
         # (the data may have changed since the preview).
+        self._html_diff_skipped = not dry_run or self.__class__._meta.skip_html_diff
         return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors,
                                    use_transactions=use_transactions, collect_failed_rows=collect_failed_rows,
                                    rollback_on_validation_errors=True, **kwargs)
@@ -447,14 +463,20 @@ class PortalResource(resources.ModelResource):
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
-        instance._related_sets = {}
-        for name, field in self.fields.items():
+        pending = {}
+        for field in self.fields.values():
             if not isinstance(field, RelatedSetField) or field.readonly or field.column_name not in row:
                 continue
             try:
-                instance._related_sets[name] = field.parse(row[field.column_name], row, instance)
+                pending[field.column_name] = field.parse(row[field.column_name], row, instance)
             except ValueError as exc:
                 errors[field.column_name] = [ValidationError(str(exc))]
+        instance._pending_related_sets = pending
+        earlier = getattr(self._loader, "repeats", {}).get(self._row_number)
+        if earlier:
+            key_column = self.fields[self.get_import_id_fields()[0]].column_name
+            errors[key_column] = [ValidationError(f"Row {earlier} has the same {key_column}: name each row "
+                                                  f"once in a file.")]
         for key, message in self.check_row(instance, row, errors).items():
             errors.setdefault(key, []).append(ValidationError(message))
         if errors:
@@ -467,8 +489,9 @@ class PortalResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
-        return all(self.fields[name].get_value(original) == value
-                   for name, value in getattr(instance, "_related_sets", {}).items())
+        sets = {field.column_name: field for field in self.fields.values() if isinstance(field, RelatedSetField)}
+        return all(sets[column].get_value(original) == value
+                   for column, value in getattr(instance, "_pending_related_sets", {}).items())
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """The model's validation, minus a second database check of rows the key widgets just found."""
@@ -491,9 +514,12 @@ class PortalResource(resources.ModelResource):
             except ValidationError as exc:
                 errors = exc.update_error_dict(errors)
         if validate_unique:
+            # The natural key needs no query per row: the loader looked up every key of the file.
+            checked = {self.fields[name].attribute for name in self.get_import_id_fields()} \
+                if isinstance(self._loader, NaturalKeyInstanceLoader) else set()
             for check in (instance.validate_unique, instance.validate_constraints):
                 try:
-                    check(exclude=set(errors))
+                    check(exclude=set(errors) | (checked if check == instance.validate_unique else set()))
                 except ValidationError as exc:
                     errors = exc.update_error_dict(errors)
         if errors:
@@ -510,10 +536,16 @@ class PortalResource(resources.ModelResource):
         super().after_save_instance(instance, row, **kwargs)
         if instance.pk is None:
             return
-        for name, value in getattr(instance, "_related_sets", {}).items():
-            self.fields[name].write(instance, value)
+        sets = {field.column_name: field for field in self.fields.values() if isinstance(field, RelatedSetField)}
+        for column, value in getattr(instance, "_pending_related_sets", {}).items():
+            sets[column].write(instance, value)
+        instance._related_sets = instance._pending_related_sets
 
     def import_row(self, row, instance_loader, **kwargs):
+        # The HTML diff is only ever shown for the preview's first rows; the rest would cost time and
+        # memory for nothing (about 20 000 rows of customers is a normal file).
+        self._meta.skip_html_diff = self._html_diff_skipped or kwargs.get("row_number", 0) > PREVIEW_ROWS
+        self._row_number, self._loader = kwargs.get("row_number"), instance_loader
         row_result = super().import_row(row, instance_loader, **kwargs)
         row_result.number = kwargs.get("row_number")
         if row_result.import_type in (RowResult.IMPORT_TYPE_ERROR, RowResult.IMPORT_TYPE_INVALID):
@@ -615,11 +647,11 @@ class SharedTempStorage(MediaStorage):
 def preview_rows(result, limit: int) -> tuple[list[dict], int]:
     """Every row of the file with its outcome, failed rows always, others up to ``limit``.
 
-    Returns the rows for the table and how many ok rows were left out (counted in the totals).
+    Returns the rows for the table and how many ok rows were left out (they are in the totals).
     """
     labels = {RowResult.IMPORT_TYPE_NEW: "New", RowResult.IMPORT_TYPE_UPDATE: "Update",
               RowResult.IMPORT_TYPE_SKIP: "Skip", RowResult.IMPORT_TYPE_DELETE: "Delete"}
-    shown, hidden, ok_rows = [], 0, 0
+    shown, hidden = [], 0
     for index, row_result in enumerate(result.rows, 1):
         number = getattr(row_result, "number", None) or index
         problems = getattr(row_result, "problems", None)
@@ -627,8 +659,7 @@ def preview_rows(result, limit: int) -> tuple[list[dict], int]:
             shown.append({"number": number, "status": "error", "label": "Error", "problems": problems,
                           "cells": [row_result.cells.get(h, "") for h in result.diff_headers]})
             continue
-        ok_rows += 1
-        if ok_rows > limit:
+        if number > limit:
             hidden += 1
             continue
         shown.append({"number": number, "status": row_result.import_type,
@@ -660,7 +691,7 @@ class PortalImportExportMixin(ImportExportMixin):
     from_encoding = "utf-8-sig"
     to_encoding = "utf-8-sig"  # with the BOM, Excel opens õ ä ö ü š ž å æ ø as UTF-8
     import_template_name = "admin/import_export/portal_import.html"
-    preview_limit = 1000
+    preview_limit = PREVIEW_ROWS
 
     def _has_perms(self, request, *actions) -> bool:
         opts = self.opts

@@ -105,3 +105,12 @@ def test_a_failed_rows_file_is_neutralised_like_any_export(db):
     [row] = failed_rows_dataset(result).dict
     assert row["number"] == "'=1+1" and row["description"] == "'=HYPERLINK(\"http://x\")"
     assert row["import errors"].startswith("number: '=1+1' looks like a spreadsheet formula")
+
+
+def test_a_key_named_twice_in_one_file_is_an_error_of_the_later_row(db):
+    data = "number,description\n1210,Receivables\n3100,Sales\n1210,Receivables again\n"
+
+    result = import_file(AccountResource, data)
+
+    assert problems(result) == {3: ["number: Row 1 has the same number: name each row once in a file."]}
+    assert not Account.objects.exists()
