@@ -9,8 +9,10 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from portal.importexport import PortalImportExportMixin
 from portal.widgets import OneDefaultFormMixin
 
+from . import resources
 from .models import (
     Account,
     AccountCodingChart,
@@ -89,7 +91,8 @@ class ExchangeRateInline(admin.TabularInline):
 
 
 @admin.register(Currency)
-class CurrencyAdmin(admin.ModelAdmin):
+class CurrencyAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.CurrencyResource]
     list_display = ["code", "name", "latest_rate"]
     search_fields = ["code", "name"]
     inlines = [ExchangeRateInline]
@@ -101,7 +104,8 @@ class CurrencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(admin.ModelAdmin):
+class ExchangeRateAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.ExchangeRateResource]
     list_display = ["currency", "valid_from", "rate"]
     list_filter = ["currency"]
     date_hierarchy = "valid_from"
@@ -111,14 +115,16 @@ class ExchangeRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.AccountResource]
     list_display = ["number", "description", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["number", "description"]
 
 
 @admin.register(VatRate)
-class VatRateAdmin(admin.ModelAdmin):
+class VatRateAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.VatRateResource]
     list_display = ["name", "code", "percentage", "is_eu_vat", "sales_account", "difference_account",
                     "sales_tax_account"]
     list_filter = ["is_eu_vat", "percentage"]
@@ -134,7 +140,8 @@ class VatRateAdmin(admin.ModelAdmin):
 
 
 @admin.register(PaymentCondition)
-class PaymentConditionAdmin(admin.ModelAdmin):
+class PaymentConditionAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.PaymentConditionResource]
     list_display = ["name", "days", "count_from_last_day_of_month"]
     list_filter = ["count_from_last_day_of_month"]
     search_fields = ["name"]
@@ -144,7 +151,8 @@ class PaymentConditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.OfficeResource]
     list_display = ["name", "code", "corporate_id", "vat_number", "country", "default_currency",
                     "ocr_number_type"]
     list_filter = ["country", "ocr_number_type", "default_currency"]
@@ -185,7 +193,8 @@ class RegionForm(forms.ModelForm):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.RegionResource]
     form = RegionForm
     list_display = ["name", "office", "code", "corporate_id", "iban", "iban_for_all_regions"]
     list_filter = ["office", "iban_for_all_regions", "country"]
@@ -201,7 +210,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EconomicUnit)
-class EconomicUnitAdmin(admin.ModelAdmin):
+class EconomicUnitAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.EconomicUnitResource]
     list_display = ["code", "name", "level", "office", "parent"]
     list_filter = ["office", "level"]
     search_fields = ["code", "name"]
@@ -234,7 +244,8 @@ class AccountCodingChartAccountInline(admin.TabularInline):
 
 
 @admin.register(AccountCodingChart)
-class AccountCodingChartAdmin(OneDefaultAdminMixin, admin.ModelAdmin):
+class AccountCodingChartAdmin(PortalImportExportMixin, OneDefaultAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.AccountCodingChartResource]
     form = AccountCodingChartForm
     list_display = ["name", "is_default", "valid_from", "valid_to", "receivable_accounts"]
     list_filter = ["is_default"]
@@ -409,7 +420,8 @@ class InvoiceLineInline(admin.TabularInline):
 
 
 @admin.register(Invoice)
-class InvoiceAdmin(ExportActionsMixin, admin.ModelAdmin):
+class InvoiceAdmin(PortalImportExportMixin, ExportActionsMixin, admin.ModelAdmin):
+    resource_classes = [resources.InvoiceLineResource]
     list_display = ["number", "customer", "office", "period", "invoice_date", "due_date", "currency", "total"]
     list_filter = ["office", "period", "currency", "invoice_date"]
     search_fields = ["=number", "customer__code", "customer__name", "customer__corporate_id",

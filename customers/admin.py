@@ -1,7 +1,10 @@
 """The Customers window ("Kliendid"): General, Details, Invoice information tabs and Account coding."""
 from django.contrib import admin
 
+from portal.importexport import PortalImportExportMixin
+
 from .models import Customer, CustomerSalesAccount
+from .resources import CustomerResource
 
 
 class CustomerSalesAccountInline(admin.TabularInline):
@@ -14,7 +17,8 @@ class CustomerSalesAccountInline(admin.TabularInline):
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [CustomerResource]
     list_display = ["code", "name", "office", "region", "sales_ledger_number", "corporate_id", "vat_number",
                     "country", "export_setting"]
     list_filter = ["office", "region", "country", "export_setting", "language", "currency"]

@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils import formats, timezone
 
 from accounting.admin import OneDefaultAdminMixin
+from portal.importexport import PortalImportExportMixin
 
+from .. import resources
 from ..forms import CodeTranslationForm, InvoiceExportForm, InvoiceExportSettingForm
 from ..models import SECRET_FIELDS, CodeTranslation, InvoiceExport, InvoiceExportSetting
 
@@ -34,7 +36,8 @@ class CodeTranslationInline(admin.TabularInline):
 
 
 @admin.register(InvoiceExport)
-class InvoiceExportAdmin(admin.ModelAdmin):
+class InvoiceExportAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.InvoiceExportResource]
     form = InvoiceExportForm
     list_display = ["name", "type", "office", "is_active", "credentials", "updated_at"]
     list_filter = ["type", "is_active", "office", "transfer_method"]
@@ -92,7 +95,8 @@ class InvoiceExportAdmin(admin.ModelAdmin):
 
 
 @admin.register(InvoiceExportSetting)
-class InvoiceExportSettingAdmin(OneDefaultAdminMixin, admin.ModelAdmin):
+class InvoiceExportSettingAdmin(PortalImportExportMixin, OneDefaultAdminMixin, admin.ModelAdmin):
+    resource_classes = [resources.InvoiceExportSettingResource]
     form = InvoiceExportSettingForm
     list_display = ["name", "is_default", "export_names", "customer_count"]
     list_filter = ["is_default", "exports"]
@@ -113,7 +117,8 @@ class InvoiceExportSettingAdmin(OneDefaultAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CodeTranslation)
-class CodeTranslationAdmin(admin.ModelAdmin):
+class CodeTranslationAdmin(PortalImportExportMixin, admin.ModelAdmin):
+    resource_classes = [resources.CodeTranslationResource]
     form = CodeTranslationForm
     list_display = ["export", "kind", "opter_object", "code"]
     list_filter = ["export", "kind"]
