@@ -99,9 +99,9 @@ def parse_decimal(value) -> Decimal | None:
     A single comma or a single dot is the decimal mark; with both, the last one is. Spaces group
     thousands. A leading minus is a negative number here, never a formula.
     """
-    if value is None or isinstance(value, bool):
-        if isinstance(value, bool):
-            raise ValueError(f"{value!r} is not a number.")
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a number.")
+    if value is None:
         return None
     if isinstance(value, Decimal):
         return value
@@ -257,7 +257,8 @@ class KeyWidget(widgets.ForeignKeyWidget):
         self.label = label or model._meta.verbose_name
         self.scope = scope or {}
         self.preload = preload
-        self._found = None
+        self._found = None  # key -> pk (preload) or key -> row
+        self._instances = {}
 
     def key_for(self, text, row):
         scope_values = tuple(cell_text((row or {}).get(column), quoted_text_allowed=False)
@@ -287,10 +288,9 @@ class KeyWidget(widgets.ForeignKeyWidget):
         return self._found[key]
 
     def _instance(self, pk):
-        cache = self.__dict__.setdefault("_instances", {})
-        if pk not in cache:
-            cache[pk] = self.model.objects.get(pk=pk)
-        return cache[pk]
+        if pk not in self._instances:
+            self._instances[pk] = self.model.objects.get(pk=pk)
+        return self._instances[pk]
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value, quoted_text_allowed=False)
@@ -420,6 +420,7 @@ class PortalResource(resources.ModelResource):
         self._meta = copy.copy(self._meta)  # per import: the HTML diff is switched off row by row
         self._html_diff_skipped = False
         self._row_number = self._loader = None
+        self._related_sets = {f.column_name: f for f in self.fields.values() if isinstance(f, RelatedSetField)}
 
     @classmethod
     def get_fk_widget(cls, field):
@@ -464,13 +465,13 @@ class PortalResource(resources.ModelResource):
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         pending = {}
-        for field in self.fields.values():
-            if not isinstance(field, RelatedSetField) or field.readonly or field.column_name not in row:
+        for column, field in self._related_sets.items():
+            if field.readonly or column not in row:
                 continue
             try:
-                pending[field.column_name] = field.parse(row[field.column_name], row, instance)
+                pending[column] = field.parse(row[column], row, instance)
             except ValueError as exc:
-                errors[field.column_name] = [ValidationError(str(exc))]
+                errors[column] = [ValidationError(str(exc))]
         instance._pending_related_sets = pending
         earlier = getattr(self._loader, "repeats", {}).get(self._row_number)
         if earlier:
@@ -489,8 +490,7 @@ class PortalResource(resources.ModelResource):
     def skip_row(self, instance, original, row, import_validation_errors=None):
         if not super().skip_row(instance, original, row, import_validation_errors):
             return False
-        sets = {field.column_name: field for field in self.fields.values() if isinstance(field, RelatedSetField)}
-        return all(sets[column].get_value(original) == value
+        return all(self._related_sets[column].get_value(original) == value
                    for column, value in getattr(instance, "_pending_related_sets", {}).items())
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
@@ -514,14 +514,17 @@ class PortalResource(resources.ModelResource):
             except ValidationError as exc:
                 errors = exc.update_error_dict(errors)
         if validate_unique:
-            # The natural key needs no query per row: the loader looked up every key of the file.
-            checked = {self.fields[name].attribute for name in self.get_import_id_fields()} \
-                if isinstance(self._loader, NaturalKeyInstanceLoader) else set()
-            for check in (instance.validate_unique, instance.validate_constraints):
-                try:
-                    check(exclude=set(errors) | (checked if check == instance.validate_unique else set()))
-                except ValidationError as exc:
-                    errors = exc.update_error_dict(errors)
+            # The loader looked up every key of the file and reports repeats: no query per row for it.
+            looked_up = ({self.fields[name].attribute for name in self.get_import_id_fields()}
+                         if isinstance(self._loader, NaturalKeyInstanceLoader) else set())
+            try:
+                instance.validate_unique(exclude=set(errors) | looked_up)
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
+            try:
+                instance.validate_constraints(exclude=set(errors))
+            except ValidationError as exc:
+                errors = exc.update_error_dict(errors)
         if errors:
             raise ValidationError(self._by_column(errors))
 
@@ -536,9 +539,8 @@ class PortalResource(resources.ModelResource):
         super().after_save_instance(instance, row, **kwargs)
         if instance.pk is None:
             return
-        sets = {field.column_name: field for field in self.fields.values() if isinstance(field, RelatedSetField)}
         for column, value in getattr(instance, "_pending_related_sets", {}).items():
-            sets[column].write(instance, value)
+            self._related_sets[column].write(instance, value)
         instance._related_sets = instance._pending_related_sets
 
     def import_row(self, row, instance_loader, **kwargs):
@@ -567,7 +569,7 @@ def _clean_headers(dataset: tablib.Dataset) -> tablib.Dataset:
 class CSV(base_formats.CSV):
     """CSV with ',' or ';' between cells: Excel writes ';' where the comma is the decimal mark."""
 
-    def create_dataset(self, in_stream, **kwargs):
+    def create_dataset(self, in_stream):
         if isinstance(in_stream, bytes):
             in_stream = in_stream.decode(self.encoding or "utf-8-sig")
         in_stream = in_stream.removeprefix("\ufeff")
@@ -601,7 +603,6 @@ FORMATS = [CSV, XLSX]
 # --- Temporary files between preview and confirm --------------------------------------------------
 
 
-
 _TMP_NAME = re.compile(r"(failed-)?[0-9a-f]{32}(\.csv|\.xlsx)?")
 
 
@@ -622,8 +623,8 @@ class SharedTempStorage(MediaStorage):
             raise SuspiciousFileOperation(f"{self.name!r} is not an import file name.")
 
     def _configure_storage(self):
-        self._storage = FileSystemStorage(location=str(settings.IMPORT_TMP_ROOT), base_url="/-/",
-                                          file_permissions_mode=0o600, directory_permissions_mode=0o700)
+        self._storage = FileSystemStorage(location=str(settings.IMPORT_TMP_ROOT), file_permissions_mode=0o600,
+                                          directory_permissions_mode=0o700)
 
     def save(self, data):
         self.purge_stale()

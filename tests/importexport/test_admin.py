@@ -1,19 +1,21 @@
 """The admin's Import and Export buttons: who sees them, the all-rows preview, the confirm step
 through shared storage, and the download of the failed rows."""
 import re
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 
 import openpyxl
 import pytest
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from accounting.models import Account, Office, VatRate
+from accounting.models import Account, Invoice, Office, VatRate
 from customers.models import Customer
 from portal.importexport import SharedTempStorage
 from portal.roles import FINANCE
-from tests.factories import AccountFactory, CustomerFactory, InvoiceLineFactory, OfficeFactory
+from tests.factories import AccountFactory, CustomerFactory, InvoiceLineFactory, OfficeFactory, VatRateFactory
 
 WIRED = ["accounting.currency", "accounting.exchangerate", "accounting.account", "accounting.vatrate",
          "accounting.paymentcondition", "accounting.office", "accounting.region", "accounting.economicunit",
@@ -208,3 +210,23 @@ def test_customers_export_names_related_rows_by_their_keys(as_admin):
         **{f"customerresource_{name}": "on" for name in ("code", "office")}})
 
     assert response.content.decode("utf-8-sig").splitlines()[1] == f"{customer.code},TLN"
+
+
+def test_invoices_import_through_the_invoice_admin(as_admin):
+    office = OfficeFactory()
+    CustomerFactory(office=office, code="TLN-PPUIT")
+    VatRateFactory()
+    data = (b"office,invoice_number,invoice_date,customer,line,item_name,quantity,unit_price,vat_rate\n"
+            b"TLN,700001,20.11.2026,TLN-PPUIT,1,Freight,1,\"100,00\",24\n"
+            b"TLN,700001,20.11.2026,TLN-PPUIT,2,Cold,2,\"25,00\",24\n")
+
+    preview = upload(as_admin, "accounting.invoice", "invoices.csv", data)
+    confirm = as_admin.post(url("accounting.invoice", "process_import"), {
+        **{k: preview.context["confirm_form"].initial[k] for k in ("import_file_name", "original_file_name")},
+        "format": CSV_FORMAT, "resource": "0"}, follow=True)
+
+    invoice = Invoice.objects.get()
+    assert (invoice.number, invoice.net_amount, invoice.total) == (700001, Decimal("150.00"), Decimal("186.00"))
+    assert "Import finished: 2 new, 0 updated and 0 unchanged invoice lines." in confirm.content.decode()
+    logged = LogEntry.objects.filter(action_flag=ADDITION, content_type__model="invoiceline")
+    assert logged.count() == 2  # the admin's history names each imported line
