@@ -334,9 +334,9 @@ class RelatedSetField(fields.Field):
     def get_value(self, instance):
         if instance is None or not instance.pk:
             return frozenset()
-        written = getattr(instance, "_related_sets", {})
-        # After the row is saved the database holds what the file said: no need to ask it again.
-        return written[self.column_name] if self.column_name in written else self.read(instance)
+        known = getattr(instance, "_saved_related_sets", {})
+        # Once the row is saved the database holds what the file said: no need to ask it again.
+        return known[self.column_name] if self.column_name in known else self.read(instance)
 
     def export(self, instance, **kwargs):
         return f"{LIST_SEPARATOR} ".join(sorted(self.render_item(item) for item in self.get_value(instance)))
@@ -421,6 +421,7 @@ class PortalResource(resources.ModelResource):
         self._html_diff_skipped = False
         self._row_number = self._loader = None
         self._related_sets = {f.column_name: f for f in self.fields.values() if isinstance(f, RelatedSetField)}
+        self._import_fields = None
 
     @classmethod
     def get_fk_widget(cls, field):
@@ -451,6 +452,12 @@ class PortalResource(resources.ModelResource):
                                    use_transactions=use_transactions, collect_failed_rows=collect_failed_rows,
                                    rollback_on_validation_errors=True, **kwargs)
 
+    def get_import_fields(self):
+        # Asked for several times per row, and the answer never changes during an import.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
+
     def get_instance(self, instance_loader, row):
         try:
             return super().get_instance(instance_loader, row)
@@ -473,6 +480,7 @@ class PortalResource(resources.ModelResource):
             except ValueError as exc:
                 errors[column] = [ValidationError(str(exc))]
         instance._pending_related_sets = pending
+        instance._created_by_import = instance.pk is None
         earlier = getattr(self._loader, "repeats", {}).get(self._row_number)
         if earlier:
             key_column = self.fields[self.get_import_id_fields()[0]].column_name
@@ -539,9 +547,13 @@ class PortalResource(resources.ModelResource):
         super().after_save_instance(instance, row, **kwargs)
         if instance.pk is None:
             return
-        for column, value in getattr(instance, "_pending_related_sets", {}).items():
+        pending = getattr(instance, "_pending_related_sets", {})
+        for column, value in pending.items():
             self._related_sets[column].write(instance, value)
-        instance._related_sets = instance._pending_related_sets
+        # A row this import created has nothing in the columns the file left out.
+        created = getattr(instance, "_created_by_import", False)
+        instance._saved_related_sets = {**dict.fromkeys(self._related_sets if created else (), frozenset()),
+                                        **pending}
 
     def import_row(self, row, instance_loader, **kwargs):
         # The HTML diff is only ever shown for the preview's first rows; the rest would cost time and
