@@ -197,13 +197,10 @@ class EconomicUnitResource(PortalResource):
         yield from sorted(units, key=lambda u: (depth(u), u.office.code, u.level, u.code))
 
     def check_row(self, instance, row, errors):
-        if "parent_code" in errors:
-            return {}
-        parent = instance.parent
-        if parent is not None and instance.pk and parent.pk == instance.pk:
-            return {"parent_code": "A unit cannot be its own parent."}
         if cell_text(row.get("parent_code")) and not cell_text(row.get("parent_level")):
             return {"parent_level": "Enter the level of the parent unit (1-5)."}
+        if "parent" not in errors and instance.parent_id and instance.parent_id == instance.pk:
+            return {"parent_code": "A unit cannot be its own parent."}
         return {}
 
 

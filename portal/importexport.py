@@ -281,7 +281,10 @@ class KeyWidget(widgets.ForeignKeyWidget):
             self._found = {}
         if key not in self._found:
             filters = dict(zip([*self.scope, self.field], key, strict=True))
-            obj = self.model.objects.filter(**filters).first()
+            try:
+                obj = self.model.objects.filter(**filters).first()
+            except (ValueError, ValidationError):
+                return None  # a scope cell of the wrong type (text in a level column) names nothing
             if obj is None:
                 return None  # misses are not remembered: a later row may create it
             self._found[key] = obj
@@ -298,10 +301,9 @@ class KeyWidget(widgets.ForeignKeyWidget):
             return None
         obj = self.lookup(text, row)
         if obj is None:
-            where = "".join(f" in {column} {cell_text((row or {}).get(column))!r}"
-                            for column in self.scope.values())
-            raise ValueError(f"Unknown {self.label} {text!r}{where}: add it first, or import its file "
-                             f"before this one.")
+            where = ", ".join(f"{column} {cell_text((row or {}).get(column))!r}" for column in self.scope.values())
+            raise ValueError(f"Unknown {self.label} {text!r}{f' ({where})' if where else ''}: add it first, or "
+                             f"import its file before this one.")
         return obj
 
     def render(self, value, obj=None, **kwargs):

@@ -1,8 +1,8 @@
 """A file with one bad row imports nothing and says which row, which column and what is wrong."""
 import pytest
 
-from accounting.models import Account, VatRate
-from accounting.resources import AccountResource, VatRateResource
+from accounting.models import Account, EconomicUnit, VatRate
+from accounting.resources import AccountResource, EconomicUnitResource, VatRateResource
 from customers.models import Customer
 from customers.resources import CustomerResource
 from portal.importexport import failed_rows_dataset
@@ -114,3 +114,25 @@ def test_a_key_named_twice_in_one_file_is_an_error_of_the_later_row(db):
 
     assert problems(result) == {3: ["number: Row 1 has the same number: name each row once in a file."]}
     assert not Account.objects.exists()
+
+
+def test_an_economic_unit_names_its_parent_by_level_and_code(office):
+    data = ("office,level,code,name,parent_level,parent_code\n"
+            "TLN,1,P100,Distribution,,\n"
+            "TLN,2,D7,Cold chain,1,P100\n"
+            "TLN,2,D8,Frozen,1,P999\n"
+            "TLN,2,D9,Chilled,,P100\n")
+
+    result = import_file(EconomicUnitResource, data)
+
+    assert problems(result) == {
+        3: ["parent_code: Unknown parent unit 'P999' (office 'TLN', parent_level '1'): add it first, or import "
+            "its file before this one."],
+        4: ["parent_code: Unknown parent unit 'P100' (office 'TLN', parent_level ''): add it first, or import "
+            "its file before this one.", "parent_level: Enter the level of the parent unit (1-5)."],
+    }
+    assert not EconomicUnit.objects.exists()
+    fixed = data.replace("P999", "P100").replace("TLN,2,D9,Chilled,,P100", "TLN,2,D9,Chilled,1,P100")
+    assert problems(import_file(EconomicUnitResource, fixed)) == {}
+    assert {u.code: u.parent and u.parent.code for u in EconomicUnit.objects.all()} == {
+        "P100": None, "D7": "P100", "D8": "P100", "D9": "P100"}
