@@ -34,6 +34,7 @@ from portal.importexport import (
     TextWidget,
     cell_list,
     cell_text,
+    one_default_problem,
 )
 
 from . import validators
@@ -249,6 +250,9 @@ class AccountCodingChartResource(PortalResource):
                   "currency_difference_accounts", "payable_accounts", "input_vat_accounts")
         import_id_fields = ("name",)
         instance_loader_class = NaturalKeyInstanceLoader
+
+    def check_row(self, instance, row, errors):
+        return one_default_problem(instance)
 
 
 # --- Invoices with their lines --------------------------------------------------------------------

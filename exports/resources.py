@@ -15,6 +15,7 @@ from portal.importexport import (
     TextWidget,
     cell_list,
     cell_text,
+    one_default_problem,
 )
 
 from .models import CodeKind, CodeTranslation, InvoiceExport, InvoiceExportSetting
@@ -130,3 +131,6 @@ class InvoiceExportSettingResource(PortalResource):
         fields = ("name", "is_default", "exports")
         import_id_fields = ("name",)
         instance_loader_class = NaturalKeyInstanceLoader
+
+    def check_row(self, instance, row, errors):
+        return one_default_problem(instance)

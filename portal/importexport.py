@@ -394,6 +394,17 @@ def _problems(row_result) -> list[str]:
     return [f"row: {error.error}" for error in row_result.errors]
 
 
+def one_default_problem(instance) -> dict[str, str]:
+    """For models with one default row: ticking is_default while another row is the default."""
+    if not instance.is_default:
+        return {}
+    other = type(instance).objects.filter(is_default=True).exclude(pk=instance.pk).first()
+    if other is None:
+        return {}
+    return {"is_default": f"{other} is the default already: there is one default, so untick it in an "
+                          f"earlier row of this file (or in the admin) first."}
+
+
 class PortalResource(resources.ModelResource):
     """Base of every resource: our widgets, checks before saving, errors named by column."""
 

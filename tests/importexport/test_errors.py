@@ -1,12 +1,17 @@
 """A file with one bad row imports nothing and says which row, which column and what is wrong."""
 import pytest
 
-from accounting.models import Account, EconomicUnit, VatRate
-from accounting.resources import AccountResource, EconomicUnitResource, VatRateResource
+from accounting.models import Account, AccountCodingChart, EconomicUnit, VatRate
+from accounting.resources import (
+    AccountCodingChartResource,
+    AccountResource,
+    EconomicUnitResource,
+    VatRateResource,
+)
 from customers.models import Customer
 from customers.resources import CustomerResource
 from portal.importexport import failed_rows_dataset
-from tests.factories import AccountFactory, CustomerFactory, OfficeFactory, VatRateFactory
+from tests.factories import AccountCodingChartFactory, AccountFactory, CustomerFactory, OfficeFactory, VatRateFactory
 
 from .helpers import import_file, problems
 
@@ -136,3 +141,15 @@ def test_an_economic_unit_names_its_parent_by_level_and_code(office):
     assert problems(import_file(EconomicUnitResource, fixed)) == {}
     assert {u.code: u.parent and u.parent.code for u in EconomicUnit.objects.all()} == {
         "P100": None, "D7": "P100", "D8": "P100", "D9": "P100"}
+
+
+def test_one_default_chart_and_the_file_can_move_it(db):
+    AccountCodingChartFactory(name="Old", is_default=True)
+
+    wrong = import_file(AccountCodingChartResource, "name,is_default\nNew,1\n")
+    moved = import_file(AccountCodingChartResource, "name,is_default\nOld,0\nNew,1\n")
+
+    assert problems(wrong) == {1: ["is_default: Old is the default already: there is one default, so untick it "
+                                   "in an earlier row of this file (or in the admin) first."]}
+    assert problems(moved) == {}
+    assert list(AccountCodingChart.objects.filter(is_default=True).values_list("name", flat=True)) == ["New"]
