@@ -142,6 +142,8 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # a process-local /tmp, loses it when the confirm reaches another process). Never serve this folder.
 IMPORT_TMP_ROOT = env.path("IMPORT_TMP_ROOT", default=str(Path(str(MEDIA_ROOT)) / "import-tmp"))
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "portal.importexport.SharedTempStorage"
+# A control character pasted into a description must not make the whole XLSX export fail.
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 LOGGING = {
     "version": 1,

@@ -194,3 +194,11 @@ def test_estonian_finnish_and_danish_letters_survive_export_and_import(db, fmt):
     customer = Customer.objects.get()
     assert (customer.name, customer.invoice_city, customer.invoice_address) == (
         "Ærø Fiskeeksport ApS", "Ærøskøbing", "Søndre Fasanvej 12")
+
+
+def test_a_control_character_does_not_stop_an_xlsx_export(db):
+    Account.objects.create(number="3100", description="Pasted\x01from a terminal")
+
+    row = read_file(export_file(AccountResource, "xlsx"), "xlsx").dict[0]
+
+    assert row["description"] == "Pasted\ufffdfrom a terminal"
