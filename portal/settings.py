@@ -80,7 +80,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The worker and the web server write to the same file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -140,7 +139,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # The upload waits between preview and confirm in a folder every web process shares (the default,
 # a process-local /tmp, loses it when the confirm reaches another process). Never serve this folder.
-IMPORT_TMP_ROOT = env.path("IMPORT_TMP_ROOT", default=str(Path(str(MEDIA_ROOT)) / "import-tmp"))
+IMPORT_TMP_ROOT = env.path("IMPORT_TMP_ROOT", default=str(VAR_DIR / "import-tmp"))
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "portal.importexport.SharedTempStorage"
 # A control character pasted into a description must not make the whole XLSX export fail.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True

@@ -37,8 +37,16 @@ def browser_page():
 def celery_worker_thread():
     """A real Celery worker in a thread of this process, on an in-memory broker."""
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
 
     from portal.celery import app
+
+    def close_worker_connections(**kwargs):
+        # The worker thread's own database connection, so the test database can be dropped afterwards.
+        connections.close_all()
+
+    task_postrun.connect(close_worker_connections, weak=False)
 
     previous = app.conf.broker_url
     app.conf.broker_url = "memory://"
@@ -47,6 +55,7 @@ def celery_worker_thread():
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
             yield
     finally:
+        task_postrun.disconnect(close_worker_connections)
         app.conf.broker_url = previous
 
 
