@@ -9,6 +9,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
+from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.importexport import PortalImportExportMixin
 from portal.widgets import OneDefaultFormMixin
 
@@ -466,19 +467,6 @@ class InvoiceAdmin(PortalImportExportMixin, ExportActionsMixin, admin.ModelAdmin
                                        f"period from the invoice periods list.", messages.ERROR)
             return None
         return HttpResponseRedirect(export_plan_url(invoice=invoice_ids))
-
-
-class ReadOnlyAdminMixin:
-    """Rows made by a service (not typed in): visible to whoever may view them, editable by nobody."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(InvoiceLine)
