@@ -56,7 +56,7 @@ def plan(request):
             return redirect("exports:run", pk=run.pk)
     return render(request, "exports/plan.html", _context(
         request, title="Export invoices", form=form, period=period, invoice_ids=invoice_ids,
-        invoice_count=len(the_plan.invoices), planned=planning.group_plan_for_display(the_plan),
+        invoice_count=len(the_plan.invoices), planned=the_plan.export_counts,
         unassigned=the_plan.unassigned, reports=reports, blocking=blocking))
 
 

@@ -5,7 +5,7 @@ customer has none), or from the one export the user picked.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -25,15 +25,19 @@ class Plan:
     unassigned: list[Invoice] = field(default_factory=list)  # no export applies
 
     @property
-    def exports(self) -> list[InvoiceExport]:
-        seen = {}
-        for exports in self.exports_by_invoice.values():
-            for export in exports:
-                seen[export.pk] = export
-        return sorted(seen.values(), key=lambda e: e.name)
+    def export_counts(self) -> list[tuple[InvoiceExport, int]]:
+        """Each export that will run, by name, with the number of invoices it sends."""
+        counts: Counter[int] = Counter()
+        exports: dict[int, InvoiceExport] = {}
+        for invoice_exports in self.exports_by_invoice.values():
+            for export in invoice_exports:
+                counts[export.pk] += 1
+                exports[export.pk] = export
+        return [(exports[pk], counts[pk]) for pk in sorted(exports, key=lambda pk: exports[pk].name)]
 
-    def invoice_count_for(self, export: InvoiceExport) -> int:
-        return sum(1 for exports in self.exports_by_invoice.values() if any(e.pk == export.pk for e in exports))
+    @property
+    def exports(self) -> list[InvoiceExport]:
+        return [export for export, _ in self.export_counts]
 
     @property
     def item_count(self) -> int:
@@ -105,12 +109,3 @@ def start_run(run: ExportRun) -> ExportRun:
     transaction.on_commit(lambda: run_export.delay(run.pk))
     return run
 
-
-def group_plan_for_display(plan: Plan) -> list[tuple[InvoiceExport, int]]:
-    counts = defaultdict(int)
-    exports = {}
-    for exps in plan.exports_by_invoice.values():
-        for e in exps:
-            counts[e.pk] += 1
-            exports[e.pk] = e
-    return [(exports[pk], counts[pk]) for pk in sorted(exports, key=lambda pk: exports[pk].name)]
