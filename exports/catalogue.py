@@ -5,6 +5,8 @@ log can be filtered by code forever, while the wording stays the one the seeds d
 """
 from dataclasses import dataclass, field
 
+from accounting.services.coding import MESSAGES as CODING_MESSAGES
+
 
 @dataclass(frozen=True)
 class Catalogue:
@@ -31,6 +33,41 @@ def _param_text(value) -> str:
     return str(value)
 
 
+# What every connector's transport can raise, in the wording of E-Financials' article (seed 000), the one
+# Opter article that lists them. ``target_catalogue`` writes them in each target's name; a target whose
+# article words one differently (Procountor's "Too many calls") overrides it.
+TRANSPORT_MESSAGES = {
+    "cannot_connect": "It was not possible to connect to {target}. {{0}}.",
+    "timed_out": "The call to {target} timed out.",
+    "unsuccessful_status": "The API call to {target} was unsuccessful. Status code {{0}}.",
+    "credentials": "The user credentials were not accepted by {target}. Status code {{0}}.",
+    "too_many_calls": "The API call to {target} was unsuccessful. Status code {{0}}.",
+    "unknown_error": "An unknown error occurred in the API call to {target}: {{0}}.",
+    "unparsable": "It was not possible to interpret the response from {target}: {{0}}.",
+    "call_unsuccessful": "Call to {target} {{0}} was unsuccessful. Status code {{1}}.",
+    "call_cancelled": "The call to {target} was cancelled.",
+    "export_cancelled": "The invoice export to {target} was cancelled.",
+    "already_exists": "The following invoices {{0}} already exist in {target}.",
+    "invoice_file_not_generated": "The invoice file could not be generated.",
+}
+
+#: The codes the shared transport raises; every target's catalogue has them.
+TRANSPORT_CODES = tuple(TRANSPORT_MESSAGES)
+#: The account-coding codes (accounting.services.coding); every target's catalogue has them too.
+CODING_CODES = tuple(CODING_MESSAGES)
+
+
+def target_catalogue(target: str, display_name: str, messages: dict[str, str], *,
+                     transport: dict[str, str] | None = None) -> Catalogue:
+    """A target's catalogue: the shared transport messages in its name (``transport`` overrides some),
+    the account-coding messages, then the target's own ``messages``."""
+    texts = {code: template.format(target=display_name) for code, template in TRANSPORT_MESSAGES.items()}
+    texts.update(transport or {})
+    texts.update(CODING_MESSAGES)
+    texts.update(messages)
+    return Catalogue(target=target, display_name=display_name, messages=texts)
+
+
 # Codes the engine itself raises, whatever the target.
 ENGINE = Catalogue(
     target="engine",
@@ -51,5 +88,8 @@ ENGINE = Catalogue(
         "cancelled": "The invoice export was cancelled.",
         "run_started": "Export started: {0} invoice(s), {1} item(s).",
         "run_finished": "Export finished: {0} exported, {1} skipped, {2} failed.",
+        "exported_by_run": "It was exported by run #{0} on {1}.",
+        "pending": "Invoice {0} was sent to {1}; waiting for {1} to confirm it.",
+        "confirmed": "Invoice {0} was confirmed by {1}.",
     },
 )

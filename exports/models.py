@@ -1,6 +1,7 @@
 """Invoice exports (General / File transfer / Codes tabs), export setting groups, and the export log
 (runs, items, events)."""
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -8,13 +9,7 @@ from django.utils import timezone
 from accounting.models import CONFIG_PERMISSIONS, Invoice, InvoicePeriod, Office, PaymentCondition, VatRate
 from portal.fields import EncryptedTextField
 
-
-class ExportType(models.TextChoices):
-    EFINANCIALS = "efinancials", "E-Financials"
-    NETVISOR = "netvisor", "Netvisor API"
-    PROCOUNTOR = "procountor", "Procountor API"
-    ECONOMIC = "economic", "Visma e-conomic"
-    XMLSERIALIZER = "xmlserializer", "XmlSerializer (Heeros)"
+from .connectors import registry
 
 
 class TransferMethod(models.TextChoices):
@@ -43,7 +38,8 @@ class InvoiceExport(models.Model):
     office = models.ForeignKey(Office, on_delete=models.PROTECT, null=True, blank=True, related_name="exports")
     report = models.CharField(max_length=20, choices=Report.choices, blank=True, default=Report.NONE,
                               help_text="None for every API export.")
-    type = models.CharField(max_length=20, choices=ExportType.choices)
+    # The registered targets (exports.connectors.registry); a callable, so a new target needs no migration.
+    type = models.CharField(max_length=20, choices=registry.choices)
     encoding = models.CharField(max_length=20, choices=Encoding.choices, default=Encoding.UTF8)
     user_id = models.CharField("user id", max_length=200, blank=True)
     password = EncryptedTextField("password")
@@ -74,6 +70,10 @@ class InvoiceExport(models.Model):
     api_token_set_at = models.DateTimeField(null=True, blank=True, editable=False)
     request_timeout = models.PositiveSmallIntegerField(
         "request timeout (seconds)", default=30, help_text="How long to wait for the target system per call.")
+    parallel_calls = models.PositiveSmallIntegerField(
+        "parallel calls", null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(16)],
+        help_text="How many invoices are sent at the same time. Blank = what the target system allows "
+                  "(Netvisor: 1).")
 
     is_active = models.BooleanField("active", default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,6 +86,14 @@ class InvoiceExport(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def target(self):
+        """The export type's declaration (exports.connectors.target.Target)."""
+        return registry.target(self.type)
+
+    def get_type_display(self) -> str:
+        return registry.label(self.type)
 
     def secret_values(self) -> tuple[str, ...]:
         """Every secret of this export, for masking in logs and excerpts."""
@@ -190,6 +198,7 @@ class ExportRun(models.Model):
     failure_message = models.TextField(blank=True)
     to_export = models.PositiveIntegerField("to export", default=0)
     exported = models.PositiveIntegerField(default=0)
+    previewed = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
@@ -210,7 +219,7 @@ class ExportRun(models.Model):
 
     @property
     def done(self) -> int:
-        return self.exported + self.skipped + self.failed
+        return self.exported + self.previewed + self.skipped + self.failed
 
     @property
     def percent(self) -> int:
@@ -226,13 +235,17 @@ class ExportRun(models.Model):
 class ItemState(models.TextChoices):
     PLANNED = "planned", "Planned"
     SENDING = "sending", "Sending"
+    PENDING = "pending", "Sent, waiting for confirmation"
     SENT = "sent", "Sent"
     SKIPPED = "skipped", "Skipped"
+    PREVIEWED = "previewed", "Previewed"
     FAILED = "failed", "Failed"
     UNKNOWN = "unknown", "Unknown (being reconciled)"
 
 
-IN_FLIGHT_STATES = (ItemState.SENDING, ItemState.UNKNOWN)
+#: May be in the target: only one item per (export, invoice) in these, and never sent again blindly.
+IN_FLIGHT_STATES = (ItemState.SENDING, ItemState.UNKNOWN, ItemState.PENDING)
+FINAL_STATES = (ItemState.SENT, ItemState.SKIPPED, ItemState.PREVIEWED, ItemState.FAILED)
 
 
 class ExportItem(models.Model):
@@ -249,6 +262,13 @@ class ExportItem(models.Model):
     last_error_message = models.TextField(blank=True)
     warning_message = models.TextField(blank=True)
     preview_payload = models.TextField(blank=True, help_text="What would be sent (preview runs).")
+    # The steps of the send completed so far, [[step, remote id], ...] in order (create customer, create
+    # invoice, register, attach PDF ...): a retry resumes after the last one.
+    steps = models.JSONField(default=list, blank=True)
+    # A pending send (submitted, confirmed later): what the connector needs to confirm it, and when.
+    ticket = models.JSONField(null=True, blank=True)
+    confirm_due_at = models.DateTimeField(null=True, blank=True)
+    confirm_deadline = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -257,7 +277,8 @@ class ExportItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "export", "invoice"], name="one_item_per_run_export_invoice"),
             # Two runs must never send the same invoice to the same export at once.
-            models.UniqueConstraint(fields=["export", "invoice"], condition=Q(state__in=["sending", "unknown"]),
+            models.UniqueConstraint(fields=["export", "invoice"],
+                                    condition=Q(state__in=["sending", "unknown", "pending"]),
                                     name="one_send_in_flight_per_export_invoice"),
         ]
         indexes = [models.Index(fields=["run", "state"]),
@@ -303,3 +324,21 @@ class ExportEvent(models.Model):
             raise RuntimeError("Export events are append-only.")
         self.excerpt = (self.excerpt or "")[:EXCERPT_LIMIT]
         super().save(*args, **kwargs)
+
+
+class AccessToken(models.Model):
+    """An access token of a target that logs in with OAuth (Procountor), shared by every worker: stored
+    encrypted with its expiry, refreshed by one worker at a time (exports.connectors.tokens)."""
+
+    export = models.ForeignKey(InvoiceExport, on_delete=models.CASCADE, related_name="access_tokens")
+    key = models.CharField(max_length=200, help_text="Which login the token belongs to (a digest, never a secret).")
+    token = EncryptedTextField("access token")
+    expires_at = models.DateTimeField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["export", "key"], name="one_token_per_export_login")]
+
+    def __str__(self):
+        return f"token of {self.export} until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -19,4 +19,7 @@ def run_export(self, run_id: int) -> str:
         # Another worker is on this run (or died holding it): look again when its lease runs out.
         logger.info("Run %s is held by another worker; retrying in %.0f s", run_id, outcome.lease_busy_for)
         raise self.retry(countdown=outcome.lease_busy_for)
+    if outcome.confirm_in:
+        # Sends wait for the target to confirm them: come back then, instead of holding a worker asleep.
+        raise self.retry(countdown=outcome.confirm_in)
     return outcome.status

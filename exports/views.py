@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounting.models import InvoicePeriod
 
 from .forms_run import ExportInvoicesForm
-from .models import ExportRun, InvoiceExport, ItemState
+from .models import ExportRun, InvoiceExport
 from .services import planning
 from .services.runner import reset_failed_items
 from .services.setup_check import check_export
@@ -77,8 +77,7 @@ def _item_rows(run, since=None):
         "customer": item.invoice.customer.name,
         "export": item.export.name,
         "state": item.state,
-        "state_label": "Previewed" if item.is_preview and item.state == ItemState.SKIPPED and not
-        item.last_error_code else item.get_state_display(),
+        "state_label": item.get_state_display(),
         "message": item.last_error_message or item.warning_message,
         "remote_id": item.remote_id,
         "pdf_url": reverse("exports:invoice_pdf", args=[item.invoice_id]) if item.export.include_pdf_copy
@@ -88,7 +87,8 @@ def _item_rows(run, since=None):
 
 def run_summary(run: ExportRun) -> dict:
     return {"id": run.pk, "status": run.status, "status_label": run.get_status_display(),
-            "to_export": run.to_export, "exported": run.exported, "skipped": run.skipped, "failed": run.failed,
+            "to_export": run.to_export, "exported": run.exported, "previewed": run.previewed,
+            "skipped": run.skipped, "failed": run.failed,
             "done": run.done, "percent": run.percent, "finished": run.is_finished,
             "failure_message": run.failure_message, "preview": run.is_preview}
 

@@ -167,7 +167,7 @@ class InvoiceExportFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("name",)
 
     name = "E-Financials (API)"
-    type = exp.ExportType.EFINANCIALS
+    type = "efinancials"
     password = "api-key-password"
     client_identity = "api-key-id"
     client_key = "public-api-key"

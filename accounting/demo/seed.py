@@ -22,17 +22,8 @@ from django.db import connection, transaction
 from stdnum import luhn
 
 from customers.models import Customer
-from exports.models import (
-    CodeKind,
-    CodeTranslation,
-    Encoding,
-    ExportType,
-    InvoiceExport,
-    InvoiceExportSetting,
-    Report,
-    TransferMethod,
-)
-from exports.sandbox import demo_credentials
+from exports.connectors import registry
+from exports.models import CodeKind, CodeTranslation, InvoiceExport, InvoiceExportSetting
 
 from .. import models as acc
 from ..money import to_cents
@@ -151,75 +142,44 @@ def _create_setup() -> _Setup:
                   {spec.code: spec for spec in data.OFFICES})
 
 
-def _sandbox_url(export_type: str) -> str:
-    return settings.SANDBOX_URL.rstrip("/") + demo_credentials.PREFIXES[export_type]
+def _sandbox_url(target) -> str:
+    return settings.SANDBOX_URL.rstrip("/") + target.sandbox_prefix
 
 
-def _create_exports(setup: _Setup) -> dict[str, InvoiceExport]:
-    """One export per target, with the sandbox's demo credentials in the fields the admin form uses."""
-    tln, hel, cph = setup.offices["TLN"], setup.offices["HEL"], setup.offices["CPH"]
-    common = {"report": Report.NONE, "encoding": Encoding.UTF8}
-
-    efinancials = InvoiceExport(
-        name="E-Financials (API)", office=tln, type=ExportType.EFINANCIALS, include_pdf_copy=True,
-        client_identity=demo_credentials.EFINANCIALS["api_key_id"], **common)
-    efinancials.set_secret("password", demo_credentials.EFINANCIALS["api_key_password"])
-    efinancials.set_secret("client_key", demo_credentials.EFINANCIALS["api_key_public"])
-
-    netvisor = InvoiceExport(
-        name="Netvisor (API)", office=hel, type=ExportType.NETVISOR, include_pdf_copy=True,
-        user_id=demo_credentials.NETVISOR["customer_id"], office_code=hel.corporate_id, start_text="open",
-        **common)
-    netvisor.set_secret("password", demo_credentials.NETVISOR["customer_key"])
-
-    procountor = InvoiceExport(
-        name="Procountor (API)", office=hel, type=ExportType.PROCOUNTOR, include_pdf_copy=True,
-        client_identity=demo_credentials.PROCOUNTOR["client_id"], **common)
-    procountor.set_secret("password", demo_credentials.PROCOUNTOR["api_key"])
-    procountor.set_secret("client_key", demo_credentials.PROCOUNTOR["client_secret"])
-
-    economic = InvoiceExport(name="Visma e-conomic", office=cph, type=ExportType.ECONOMIC, **common)
-    economic.set_secret("password", demo_credentials.ECONOMIC["app_secret_token"])
-    economic.set_secret("api_token", demo_credentials.ECONOMIC["agreement_grant_token"])
-
-    heeros = InvoiceExport(
-        name="Heeros (API)", office=hel, type=ExportType.XMLSERIALIZER, one_file_per_invoice=True,
-        customer_code=demo_credentials.HEEROS["la_id"], office_code=demo_credentials.HEEROS["tt_id"],
-        transfer_method=TransferMethod.HEEROS_API, client_identity=demo_credentials.HEEROS["username"],
-        start_text="SendToCustomer=false", **common)
-    heeros.set_secret("client_key", demo_credentials.HEEROS["password"])
-
-    exports = {e.type: e for e in (efinancials, netvisor, procountor, economic, heeros)}
-    for export_type, export in exports.items():
-        export.base_url = _sandbox_url(export_type)
+def _create_exports(setup: _Setup) -> list[tuple[InvoiceExport, str]]:
+    """One export per target that declares a demo (Target.demo), with the credentials its simulator accepts
+    in the fields the admin form uses, and its Codes tab. Returns (export, its export setting group)."""
+    created = []
+    codes = []
+    for target in registry.targets().values():
+        demo = target.demo
+        if demo is None or demo.office not in setup.offices:
+            continue
+        office = setup.offices[demo.office]
+        fields = {name: value(office) if callable(value) else value for name, value in demo.fields.items()}
+        export = InvoiceExport(name=demo.name, office=office, type=target.type, report="", encoding="UTF-8",
+                               base_url=_sandbox_url(target) if target.sandbox_prefix else "", **fields)
+        for name, value in demo.secrets.items():
+            export.set_secret(name, value)
         export.save()
-
-    # The Codes tab: Netvisor's fixed VAT codes, Procountor's VAT status codes, e-conomic's VAT codes
-    # (used by the voucher method). Payment conditions are left to e-conomic's match on days.
-    rates = setup.vat_rates
-    CodeTranslation.objects.bulk_create([
-        CodeTranslation(export=netvisor, kind=CodeKind.TAX_RATE, vat_rate=rates["FI25.5"], code="KOMY"),
-        CodeTranslation(export=netvisor, kind=CodeKind.TAX_RATE, vat_rate=rates["FI0EU"], code="EUMY"),
-        CodeTranslation(export=procountor, kind=CodeKind.TAX_RATE, vat_rate=rates["FI25.5"], code="vat_1"),
-        CodeTranslation(export=procountor, kind=CodeKind.TAX_RATE, vat_rate=rates["FI0EU"], code="vat_5"),
-        CodeTranslation(export=economic, kind=CodeKind.TAX_RATE, vat_rate=rates["DK25"], code="U25"),
-    ])
-    return exports
+        created.append((export, demo.group))
+        for (kind, object_code), code in demo.codes.items():
+            if kind == CodeKind.TAX_RATE and object_code in setup.vat_rates:
+                codes.append(CodeTranslation(export=export, kind=kind, vat_rate=setup.vat_rates[object_code],
+                                             code=code))
+    CodeTranslation.objects.bulk_create(codes)
+    return created
 
 
-def _create_export_groups(exports: dict[str, InvoiceExport]) -> dict[str, InvoiceExportSetting]:
-    members = {
-        "E-Financials (API)": ExportType.EFINANCIALS,
-        "Finland (Netvisor)": ExportType.NETVISOR,
-        "Finland (Procountor)": ExportType.PROCOUNTOR,
-        "Finland (Heeros)": ExportType.XMLSERIALIZER,
-        "Denmark (e-conomic)": ExportType.ECONOMIC,
-    }
-    groups = {}
-    for name, export_type in members.items():
-        group = InvoiceExportSetting.objects.create(name=name, is_default=name == data.DEFAULT_EXPORT_GROUP)
-        group.exports.add(exports[export_type])
-        groups[name] = group
+def _create_export_groups(exports: list[tuple[InvoiceExport, str]]) -> dict[str, InvoiceExportSetting]:
+    """The demo's export setting groups (offices' and customers' groups), each with the exports that
+    joined it; the default group is data.DEFAULT_EXPORT_GROUP."""
+    names = [*data.OFFICE_EXPORT_GROUP.values(), *(group for _, group in exports),
+             *(spec.export_group for specs in data.CUSTOMERS.values() for spec in specs if spec.export_group)]
+    groups = {name: InvoiceExportSetting.objects.create(name=name, is_default=name == data.DEFAULT_EXPORT_GROUP)
+              for name in dict.fromkeys(names)}
+    for export, group in exports:
+        groups[group].exports.add(export)
     return groups
 
 

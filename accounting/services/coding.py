@@ -32,14 +32,15 @@ MESSAGES = {
 class AccountCodingError(Exception):
     """A problem with the account coding setup; ``code`` is stable, ``message`` is the seed's text."""
 
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: str, message: str, params: tuple = ()):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.params = tuple(str(p) for p in params)
 
     @classmethod
     def of(cls, code: str, *params) -> AccountCodingError:
-        return cls(code, MESSAGES[code].format(*params))
+        return cls(code, MESSAGES[code].format(*params), params)
 
     def __str__(self) -> str:
         return self.message

@@ -9,6 +9,7 @@ from accounting.admin import OneDefaultAdminMixin
 from portal.importexport import PortalImportExportMixin
 
 from .. import resources
+from ..connectors.target import FILE_TRANSFER_FIELDS, GENERAL_FIELDS
 from ..forms import CodeTranslationForm, InvoiceExportForm, InvoiceExportSettingForm
 from ..models import SECRET_FIELDS, CodeTranslation, InvoiceExport, InvoiceExportSetting
 
@@ -47,12 +48,8 @@ class InvoiceExportAdmin(PortalImportExportMixin, admin.ModelAdmin):
     readonly_fields = ["password_status", "client_key_status", "api_token_status", "updated_at"]
     change_form_template = "admin/exports/invoiceexport/change_form.html"
     fieldsets = [
-        ("General", {"fields": [
-            "name", "office", "report", "type", "encoding", "user_id", "password", "api_token",
-            "customer_code", "office_code", "start_text", "include_pdf_copy", "reduce_pdf_file_size",
-            "use_customer_number", "one_file_per_invoice", "is_active"]}),
-        ("File transfer", {"fields": [
-            "transfer_method", "base_url", "client_identity", "client_key", "request_timeout"]}),
+        ("General", {"fields": list(GENERAL_FIELDS)}),
+        ("File transfer", {"fields": list(FILE_TRANSFER_FIELDS)}),
     ]
 
     def get_fieldsets(self, request, obj=None):

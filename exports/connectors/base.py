@@ -1,21 +1,30 @@
-"""The connector contract every target implements, and the errors that cross it.
+"""The connector contract every target implements, and what crosses it.
 
 The engine (exports.services.runner) owns the state machine; connectors own the protocol:
 
-    check_setup()          remote pre-flight checks (credentials, accounts, projects, bank accounts ...)
-    prepare(invoices)      fetch reference data ONCE per run (all pages)
-    build(invoice, pdf)    pure: the payload, used by preview and by send; raises ExportError on bad data
-    find_existing(invoice, refresh=False)
-                           our invoice number already in the target?  refresh=True asks the target again
-                           (used to reconcile an item whose last call went unanswered)
-    send(invoice, payload) create the invoice (and what it needs); raises ExportError
+    check_setup(invoices)   pre-flight checks in the target for these invoices (credentials, accounts ...);
+                            None = the invoices the export would send next
+    prefetch(invoices)      the Opter side of the next chunk of invoices, before they are built
+    prepare(invoices)       reference data ONCE per run (all pages), before anything is built or sent
+    build(invoice, pdf)     pure: the payload, used by preview and by send; raises ExportError on bad data
+    find_existing(invoice, refresh=False, steps=None)
+                            is our invoice number in the target? ``refresh`` asks the target again (to
+                            reconcile a send whose answer was lost); RemoteRef.complete says whether it is
+                            finished there or was left unfinished by this portal
+    send(invoice, payload, steps)
+                            perform the steps not yet in ``steps``, recording each as it completes; returns
+                            SendResult, possibly pending (a ticket to confirm later)
+    confirm(ticket, steps)  for pending sends: ask the target whether it accepted the invoice
+    cancel()                stop: the call under way is abandoned, no new call starts
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..catalogue import Catalogue
+from .steps import Steps
 
 if TYPE_CHECKING:
     from accounting.models import Invoice
@@ -37,6 +46,9 @@ class Problem:
 class RemoteRef:
     remote_id: str
     number: str = ""
+    #: False: the invoice is in the target but a step of ours is missing (not registered, no PDF ...);
+    #: the engine calls send() to finish it instead of reporting "already exists".
+    complete: bool = True
 
 
 @dataclass
@@ -48,23 +60,37 @@ class Payload:
 
 
 @dataclass
+class Ticket:
+    """A send the target accepted for processing but has not confirmed: what confirm() needs, as JSON."""
+
+    data: dict
+    remote_id: str = ""
+    confirm_after: float | None = None  # seconds; None = the send policy's
+
+
+@dataclass
 class SendResult:
     ref: RemoteRef
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (qualified code, message)
+    pending: Ticket | None = None  # submitted, confirm later
 
 
 class ExportError(Exception):
     """A failure with a catalogue code and parameters.
 
-    retryable:            a transient fault (connect error, 429, 502/503/504); the engine retries with backoff
-    may_have_reached_target: the call may have been committed remotely (timeout, 5xx after sending):
-                          the engine marks the item unknown and reconciles before any resend
-    retry_after:          seconds the target asked us to wait (429 Retry-After)
+    retryable:               a transient fault (connect error, 429, 502/503/504): the engine tries again
+    may_have_reached_target: the call may have taken effect (timeout, 5xx after sending, dropped answer):
+                             the engine reconciles with find_existing before anything is sent again
+    retry_after:             seconds the target asked us to wait (429 Retry-After)
+    throttled:               the target refused for load (429): waiting for it uses up no retry budget
+    status:                  the HTTP status of the answer, if there was one
     """
 
     def __init__(self, catalogue: Catalogue, code: str, *params, retryable: bool = False,
-                 may_have_reached_target: bool = False, retry_after: float | None = None, excerpt: str = ""):
+                 may_have_reached_target: bool = False, retry_after: float | None = None, excerpt: str = "",
+                 status: int | None = None, throttled: bool = False):
         self.catalogue = catalogue
+        self.short_code = code
         self.code = catalogue.qualified(code)
         self.params = [str(p) if not isinstance(p, (list, tuple)) else ", ".join(map(str, p)) for p in params]
         self.message = catalogue.text(code, *params)
@@ -72,11 +98,19 @@ class ExportError(Exception):
         self.may_have_reached_target = may_have_reached_target
         self.retry_after = retry_after
         self.excerpt = excerpt
+        self.status = status
+        self.throttled = throttled
         super().__init__(self.message)
+
+    @classmethod
+    def from_coding(cls, catalogue: Catalogue, exc) -> ExportError:
+        """An accounting.services.coding.AccountCodingError in the target's catalogue: same code, same text,
+        same parameters."""
+        return cls(catalogue, exc.code, *exc.params)
 
 
 class Connector:
-    """Base class. Subclasses set ``type`` and ``catalogue`` and implement the five methods."""
+    """Base class. Subclasses set ``type`` and ``catalogue`` and implement the contract."""
 
     type: str = ""
     catalogue: Catalogue
@@ -88,22 +122,38 @@ class Connector:
     def __init__(self, export: InvoiceExport, *, recorder=None):
         self.export = export
         self.recorder = recorder  # callable(CallRecord) that the engine turns into log events
+        self.cancelled = threading.Event()
 
     # -- the contract ---------------------------------------------------------------------------
-    def check_setup(self) -> list[Problem]:
+    def check_setup(self, invoices=None) -> list[Problem]:
         raise NotImplementedError
 
-    def prepare(self, invoices: list[Invoice]) -> None:
+    def prepare(self, invoices) -> None:
         raise NotImplementedError
+
+    def prefetch(self, invoices) -> None:
+        """Load what build() needs for these invoices (one chunk) so that it queries nothing itself."""
 
     def build(self, invoice: Invoice, pdf: bytes | None) -> Payload:
         raise NotImplementedError
 
-    def find_existing(self, invoice: Invoice, refresh: bool = False) -> RemoteRef | None:
+    def find_existing(self, invoice: Invoice, refresh: bool = False, steps: Steps | None = None) -> RemoteRef | None:
         raise NotImplementedError
 
-    def send(self, invoice: Invoice, payload: Payload) -> SendResult:
+    def send(self, invoice: Invoice, payload: Payload, steps: Steps) -> SendResult:
         raise NotImplementedError
+
+    def confirm(self, ticket: Ticket, steps: Steps) -> SendResult:
+        """Pending sends only: the result once the target has processed the invoice (again pending if not)."""
+        raise NotImplementedError(f"{type(self).__name__} has no pending sends to confirm.")
+
+    def confirm_timed_out(self, ticket: Ticket) -> ExportError:
+        """The error for a pending send the target did not confirm within the policy's time limit."""
+        return self.error("timed_out")
+
+    def cancel(self) -> None:
+        """Stop: no new call starts. Safe to call from another thread (e.g. a run's cancel button)."""
+        self.cancelled.set()
 
     def close(self) -> None:
         """Release the HTTP session."""
@@ -114,3 +164,17 @@ class Connector:
 
     def already_exists_message(self, numbers) -> str:
         return self.catalogue.text(self.already_exists_code, numbers)
+
+    def ensure_not_cancelled(self) -> None:
+        if self.cancelled.is_set():
+            raise self.error("export_cancelled")
+
+    def http_client(self, base_url: str, **options):
+        """The run's HTTP session for this export: its timeout, secrets, the engine's recorder and this
+        connector's cancel switch (exports.connectors.http.HttpClient takes the rest)."""
+        from .http import HttpClient
+
+        options.setdefault("timeout", self.export.request_timeout or 30)
+        options.setdefault("secrets", self.export.secret_values())
+        return HttpClient(base_url, catalogue=self.catalogue, recorder=self.recorder, cancelled=self.cancelled,
+                          **options)

@@ -1,18 +1,29 @@
-"""One HTTP session per export run, shared by every connector.
+"""One HTTP session per export run, shared by every connector: the transport, mapped once.
 
-- a (connect, read) timeout on every call, connection reuse, a descriptive User-Agent;
-- auth computed per request by the connector (``sign`` is called for every attempt);
-- reading calls (GET) retry transient faults inside urllib3's Retry, honouring Retry-After;
-  writing calls are never retried here: the engine retries them after reconciling, so a lost
-  response can never turn into a duplicate invoice;
-- every attempt is reported to the engine's recorder with a redacted, bounded excerpt;
-- transport faults become catalogue errors. Each connector's catalogue provides the codes
-  ``cannot_connect`` ({0} = detail), ``timed_out``, ``unsuccessful_status`` ({0} = status code),
-  ``unknown_error`` ({0} = detail) and ``unparsable`` ({0} = detail).
+- a (connect, read) timeout on every call, connection reuse, a descriptive User-Agent, and no proxy
+  or .netrc settings read from the environment (``trust_env=False``: a worker's environment must not
+  redirect invoices, and reading it on every call is slow);
+- auth applied per request by an ``Auth`` (exports.connectors.auth); a 401 or 403 lets the auth refresh
+  its credentials once (a new OAuth token) and repeats the call once, then it is the target's
+  ``credentials`` message;
+- reading calls (GET) retry connect errors and 502/503/504 inside urllib3's Retry; writing calls are
+  never retried here: the engine retries them after reconciling, so a lost answer can never turn into
+  a duplicate invoice;
+- a 429 is waited out here for reads and writes alike (the target refused it, so repeating is safe),
+  honouring Retry-After, cancellable, and without using any retry budget; only when the target keeps
+  refusing past ``throttle_wait_max`` seconds is it the target's ``too_many_calls`` message;
+- an optional ``rate_limit`` (exports.services.ratelimit) is asked before every call;
+- JSON and XML (lxml) bodies both ways; targets that report failures inside a 200 body (Netvisor) give a
+  ``check_body`` hook that raises the catalogue error;
+- every attempt is reported to the engine's recorder with a redacted, bounded excerpt (secrets masked
+  before anything is cut, so half a secret never shows);
+- transport faults become catalogue errors with the HTTP status on them. Every catalogue made by
+  exports.catalogue.target_catalogue has the codes used here.
 """
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +31,8 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from celery.exceptions import SoftTimeLimitExceeded
+from lxml import etree
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
@@ -27,12 +40,18 @@ from urllib3.util.retry import Retry
 from portal.redaction import redact_mapping, redact_text
 
 from ..catalogue import Catalogue
+from .auth import Auth, NoAuth
 from .base import ExportError
 
 USER_AGENT = "invoice-export-portal/0.1 (+opter invoice export)"
 EXCERPT_CHARS = 1500
-TRANSIENT_STATUSES = (429, 502, 503, 504)
+RETRIED_STATUSES = (502, 503, 504)
+CREDENTIAL_STATUSES = (401, 403)
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: A target that asks for no particular wait after a 429 is given this long.
+DEFAULT_THROTTLE_WAIT = 1.0
+#: Parser for answers: no entities resolved, no network, no huge trees (a hostile server gets nothing).
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True)
 
 
 @dataclass
@@ -47,12 +66,12 @@ class CallRecord:
 
 
 class HttpStatusError(Exception):
-    """A non-transient 4xx/5xx answer; the connector maps it to its own catalogue message."""
+    """A 4xx answer the connector words itself (a refused write, a missing object)."""
 
-    def __init__(self, response: requests.Response):
+    def __init__(self, response: requests.Response, secrets: tuple[str, ...] = ()):
         self.response = response
         self.status = response.status_code
-        self.text = response.text[:EXCERPT_CHARS]
+        self.text = excerpt_of(response.text, secrets)
         super().__init__(f"HTTP {self.status}")
 
     def json(self):
@@ -75,29 +94,44 @@ def parse_retry_after(value: str | None) -> float | None:
         return None
 
 
+def excerpt_of(text: str, secrets: tuple[str, ...], limit: int = EXCERPT_CHARS) -> str:
+    """Secrets masked first, then cut: a secret on the boundary cannot leak half of itself."""
+    text = redact_text((text or "").replace("\r", ""), secrets)
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
+
+
 class HttpClient:
     def __init__(self, base_url: str, *, catalogue: Catalogue, timeout: float = 30.0,
-                 secrets: tuple[str, ...] = (), sign: Callable[[requests.PreparedRequest], None] | None = None,
+                 secrets: tuple[str, ...] = (), auth: Auth | None = None,
                  recorder: Callable[[CallRecord], None] | None = None, read_retries: int = 3,
-                 backoff_factor: float = 0.5, default_headers: dict | None = None):
+                 backoff_factor: float = 0.5, default_headers: dict | None = None,
+                 check_body: Callable[[requests.Response], None] | None = None,
+                 rate_limit=None, cancelled: threading.Event | None = None,
+                 throttle_wait_max: float = 300.0, accept: str = "application/json"):
         self.base_url = base_url.rstrip("/") + "/"
         self.catalogue = catalogue
         self.timeout = (min(10.0, float(timeout)), float(timeout))
         self.secrets = tuple(s for s in secrets if s)
-        self.sign = sign
+        self.auth = auth or NoAuth()
         self.recorder = recorder
+        self.check_body = check_body
+        self.rate_limit = rate_limit
+        self.cancelled = cancelled or threading.Event()
+        self.throttle_wait_max = throttle_wait_max
         self.session = requests.Session()
-        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
+        self.session.trust_env = False
+        self.session.headers.update({"User-Agent": USER_AGENT, "Accept": accept})
         if default_headers:
             self.session.headers.update(default_headers)
         retry = Retry(total=read_retries, connect=read_retries, read=read_retries, status=read_retries,
-                      allowed_methods=READ_METHODS, status_forcelist=TRANSIENT_STATUSES,
+                      allowed_methods=READ_METHODS, status_forcelist=RETRIED_STATUSES,
                       backoff_factor=backoff_factor, backoff_max=30, respect_retry_after_header=True,
                       raise_on_status=False)
-        adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=4)
+        adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=16)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.calls = 0
+        self.throttled_seconds = 0.0  # waited for 429s, for the log and the benchmarks
 
     def close(self) -> None:
         self.session.close()
@@ -106,32 +140,61 @@ class HttpClient:
         return urljoin(self.base_url, path.lstrip("/"))
 
     # -- the one place every call goes through -------------------------------------------------
-    def request(self, method: str, path: str, *, json_body=None, data: bytes | str | None = None,
-                params: dict | None = None, headers: dict | None = None) -> requests.Response:
+    def request(self, method: str, path: str, *, json_body=None, xml_body=None, form: dict | None = None,
+                data: bytes | str | None = None, params: dict | None = None,
+                headers: dict | None = None, content_type: str | None = None) -> requests.Response:
         method = method.upper()
-        writing = method not in READ_METHODS
-        url = self.url(path)
-        body = json.dumps(json_body, ensure_ascii=False).encode() if json_body is not None else data
-        request = requests.Request(method, url, data=body, params=params, headers=headers or {})
-        if json_body is not None:
-            request.headers.setdefault("Content-Type", "application/json")
+        body, kind = _encode(json_body, xml_body, form, data)
+        headers = dict(headers or {})
+        if content_type or kind:
+            headers.setdefault("Content-Type", content_type or kind)
+        refreshed = False
+        waited = 0.0
+        while True:
+            response = self._send(method, path, body, params, headers)
+            status = response.status_code
+            if status in CREDENTIAL_STATUSES and not refreshed and self.auth.on_unauthorized():
+                refreshed = True  # new credentials (a fresh token): the same call once more
+                continue
+            if status == 429:
+                delay = parse_retry_after(response.headers.get("Retry-After")) or DEFAULT_THROTTLE_WAIT
+                if waited + delay <= self.throttle_wait_max:
+                    self._wait(delay, method)
+                    waited += delay
+                    continue
+                raise self._error("too_many_calls", status, retryable=True, throttled=True, status=status,
+                                  retry_after=delay, excerpt=excerpt_of(response.text, self.secrets))
+            return self._checked(method, response)
+
+    def _send(self, method, path, body, params, headers) -> requests.Response:
+        if self.cancelled.is_set():
+            raise self._error("call_cancelled")
+        if self.rate_limit is not None:
+            self.rate_limit.acquire(self.cancelled)
+        request = requests.Request(method, self.url(path), data=body, params=params, headers=headers)
         prepared = self.session.prepare_request(request)
-        if self.sign:
-            self.sign(prepared)
+        self.auth.apply(prepared)
+        writing = method not in READ_METHODS
         started = time.monotonic()
         self.calls += 1
         try:
             response = self.session.send(prepared, timeout=self.timeout)
+        except SoftTimeLimitExceeded:
+            # The worker is being stopped (Celery's soft time limit) or the run cancelled: the call is
+            # abandoned and no new one starts; a write may still have reached the target.
+            self.cancelled.set()
+            self._record(prepared, None, started, error="cancelled")
+            raise self._error("call_cancelled", may_have_reached_target=writing) from None
         except requests.exceptions.ConnectTimeout as exc:
-            self._record(prepared, None, started, error=f"connect timeout: {exc}")
+            self._record(prepared, None, started, error=f"connect timeout: {self._reason(exc)}")
             raise self._error("cannot_connect", self._reason(exc), retryable=True) from exc
         except requests.exceptions.ReadTimeout as exc:
             self._record(prepared, None, started, error="read timeout")
             raise self._error("timed_out", retryable=True, may_have_reached_target=writing) from exc
         except requests.exceptions.RetryError as exc:
-            self._record(prepared, None, started, error=str(exc))
+            self._record(prepared, None, started, error=self._reason(exc))
             status = _status_from_retry_error(exc)
-            raise self._error("unsuccessful_status", status or "?", retryable=True) from exc
+            raise self._error("unsuccessful_status", status or "?", retryable=True, status=status) from exc
         except requests.exceptions.ConnectionError as exc:
             if _gave_up_waiting(exc):
                 # A reading call whose retries all timed out arrives as a connection error; to the user
@@ -143,46 +206,85 @@ class HttpClient:
             raise self._error("cannot_connect", self._reason(exc), retryable=True,
                               may_have_reached_target=reached) from exc
         except requests.exceptions.RequestException as exc:
-            self._record(prepared, None, started, error=str(exc))
+            self._record(prepared, None, started, error=self._reason(exc))
             raise self._error("unknown_error", self._reason(exc), may_have_reached_target=writing) from exc
         self._record_retries(prepared, response)
         self._record(prepared, response, started)
-        if response.status_code in TRANSIENT_STATUSES:
-            raise self._error("unsuccessful_status", response.status_code, retryable=True,
-                              may_have_reached_target=writing and response.status_code != 429,
-                              retry_after=parse_retry_after(response.headers.get("Retry-After")),
-                              excerpt=self._excerpt_of(response))
-        if response.status_code >= 500:
-            raise self._error("unsuccessful_status", response.status_code, retryable=True,
-                              may_have_reached_target=writing, excerpt=self._excerpt_of(response))
-        if response.status_code >= 400:
-            raise HttpStatusError(response)
         return response
 
+    def _checked(self, method: str, response: requests.Response) -> requests.Response:
+        writing = method not in READ_METHODS
+        status = response.status_code
+        excerpt = excerpt_of(response.text, self.secrets)
+        if status in CREDENTIAL_STATUSES:
+            raise self._error("credentials", status, status=status, excerpt=excerpt)
+        if status >= 500:
+            raise self._error("unsuccessful_status", status, retryable=True, status=status, excerpt=excerpt,
+                              may_have_reached_target=writing)
+        if status >= 400:
+            raise HttpStatusError(response, self.secrets)
+        if self.check_body is not None:
+            self.check_body(response)
+        return response
+
+    def _wait(self, seconds: float, method: str) -> None:
+        self.throttled_seconds += seconds
+        if self.cancelled.wait(seconds):
+            raise self._error("call_cancelled")
+
+    # -- shortcuts -----------------------------------------------------------------------------------
     def get(self, path, **kwargs):
         return self.request("GET", path, **kwargs)
+
+    def get_json(self, path, **kwargs):
+        """A read whose refusal (4xx) is the catalogue's "Call to ... was unsuccessful" message."""
+        try:
+            return self.json_of(self.get(path, **kwargs))
+        except HttpStatusError as exc:
+            raise self.refused("GET", path, exc) from None
+
+    def refused(self, method: str, path: str, exc: HttpStatusError) -> ExportError:
+        return self._error("call_unsuccessful", f"{method} {path}", exc.status, status=exc.status, excerpt=exc.text)
 
     def json_of(self, response: requests.Response):
         """The parsed JSON body, or the catalogue's "could not interpret the response" error."""
         try:
             return response.json()
         except ValueError as exc:
-            raise self._error("unparsable", f"{response.request.method} {urlsplit(response.url).path}: "
-                                            f"{response.text[:200]!r}") from exc
+            raise self.unparsable(response, "not JSON") from exc
+
+    def xml_of(self, response: requests.Response) -> etree._Element:
+        """The parsed XML body (entities never resolved), or the "could not interpret" error."""
+        try:
+            return etree.fromstring(response.content, XML_PARSER)
+        except etree.XMLSyntaxError as exc:
+            raise self.unparsable(response, f"not XML ({exc})") from exc
+
+    def unparsable(self, response: requests.Response, why: str) -> ExportError:
+        shown = excerpt_of(response.text, self.secrets, limit=200)
+        return self._error("unparsable", f"{response.request.method} {urlsplit(response.url).path}: {why}: "
+                                         f"{shown!r}", status=response.status_code)
 
     # -- internals ---------------------------------------------------------------------------------
     def _error(self, code, *params, **kwargs) -> ExportError:
         return ExportError(self.catalogue, code, *params, **kwargs)
 
     def _reason(self, exc: Exception) -> str:
+        """The cause of a transport failure in words, without Python's exception syntax."""
         text = str(exc)
         for marker in ("Caused by ", "Failed to establish a new connection: "):
             if marker in text:
                 text = text.split(marker, 1)[1]
-        return redact_text(text.strip("()' "), self.secrets)[:300]
-
-    def _excerpt_of(self, response: requests.Response) -> str:
-        return redact_text(response.text[:EXCERPT_CHARS], self.secrets)
+        text = text.strip("()' ")
+        for marker, plain in (("RemoteDisconnected", "the server closed the connection without answering"),
+                              ("Connection refused", "the connection was refused"),
+                              ("Connection reset", "the connection was reset"),
+                              ("Name or service not known", "the host name is not known"),
+                              ("timed out", "the connection timed out")):
+            if marker in text:
+                text = plain
+                break
+        return redact_text(text, self.secrets)[:300]
 
     def _record(self, prepared, response, started, error: str = "") -> None:
         if not self.recorder:
@@ -194,10 +296,10 @@ class HttpClient:
         lines += [f"> {k}: {v}" for k, v in redact_mapping(dict(prepared.headers), self.secrets).items()
                   if k.lower() not in ("user-agent", "accept-encoding", "connection", "content-length")]
         if request_body:
-            lines.append("> " + _shorten(request_body))
+            lines.append("> " + excerpt_of(request_body, self.secrets))
         if response is not None:
             lines.append(f"< {response.status_code} {response.reason}")
-            lines.append("< " + _shorten(response.text))
+            lines.append("< " + excerpt_of(response.text, self.secrets))
         if error:
             lines.append(f"! {error}")
         excerpt = redact_text("\n".join(lines), self.secrets)
@@ -215,9 +317,17 @@ class HttpClient:
                                      error=str(attempt.error or ""), retried=True))
 
 
-def _shorten(text: str) -> str:
-    text = text.replace("\r", "")
-    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + f"... ({len(text)} characters)"
+def _encode(json_body, xml_body, form, data) -> tuple[bytes | str | dict | None, str | None]:
+    if json_body is not None:
+        return json.dumps(json_body, ensure_ascii=False).encode(), "application/json"
+    if xml_body is not None:
+        if isinstance(xml_body, (bytes, str)):
+            return xml_body if isinstance(xml_body, bytes) else xml_body.encode(), "application/xml; charset=utf-8"
+        return (etree.tostring(xml_body, xml_declaration=True, encoding="UTF-8"), "application/xml; charset=utf-8")
+    if form is not None:
+        # requests encodes the dict; its own Content-Type has no charset, as OAuth token endpoints want.
+        return form, None
+    return data, None
 
 
 def _gave_up_waiting(exc: requests.exceptions.ConnectionError) -> bool:
@@ -234,7 +344,7 @@ def _is_connect_failure(exc: requests.exceptions.ConnectionError) -> bool:
 def _status_from_retry_error(exc: requests.exceptions.RetryError) -> int | None:
     reason = getattr(exc.args[0], "reason", None) if exc.args else None
     text = str(reason or exc)
-    for status in TRANSIENT_STATUSES:
+    for status in RETRIED_STATUSES:
         if str(status) in text:
             return status
     return None

@@ -19,8 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
 from .control import handle_control, index_page
-from .demo_credentials import PREFIXES
-from .registry import available_simulators
+from .registry import available_simulators, prefix_of
 from .simulator import Simulator
 from .wsgi import DropConnection, Request, json_response
 
@@ -156,7 +155,7 @@ class RunningSandbox:
 
     def base_url(self, name: str) -> str:
         """What an export's base URL should be to use this simulator, e.g. http://127.0.0.1:8765/efinancials/v1."""
-        return self.url + PREFIXES[name]
+        return self.url + prefix_of(name)
 
     def reset(self) -> None:
         for simulator in self.simulators.values():

@@ -1,5 +1,10 @@
 """The pre-flight setup check: the checks Opter's articles ask users to do by hand, plus each connector's
-remote checks. An export refuses to start while a blocking problem stands."""
+remote checks. An export refuses to start while a blocking problem stands.
+
+Which local checks apply, and whether they block, is the export type's Target's to say
+(``Target.checks``). Every check reads distinct facts of the invoices (exports.connectors.facts), so it
+costs the same few queries for a period of ten invoices or of a hundred thousand.
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -8,20 +13,17 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounting import validators
-from accounting.models import Invoice, InvoiceLine, OcrNumberType, VatRate
+from accounting.models import OcrNumberType
 from accounting.services.payment import payment_iban
 
+from ..connectors import facts
 from ..connectors.base import ExportError, Problem
 from ..connectors.registry import NoConnector, connector_for
-from ..models import ExportType, InvoiceExport
-
-# Which local checks block which export types (seeds 000-004).
-NEEDS_FINNISH_OCR = {ExportType.NETVISOR, ExportType.EFINANCIALS}
-NEEDS_EUR = {ExportType.NETVISOR}
-CORPORATE_ID_IS_MATCHING_KEY = {ExportType.EFINANCIALS}
-NEEDS_IBAN = {ExportType.EFINANCIALS}
-NEEDS_SALES_LEDGER_NUMBER = {ExportType.PROCOUNTOR}
-NEEDS_VAT_CODE_TRANSLATION = {ExportType.NETVISOR, ExportType.PROCOUNTOR}
+from ..connectors.start_text import StartTextError
+from ..connectors.target import BLOCKING, Target
+from ..models import CodeKind, InvoiceExport
+from ..selectors import invoices_reaching
+from .configuration import export_problems
 
 
 @dataclass
@@ -42,130 +44,116 @@ def blocking_summary(problems: Iterable[Problem]) -> str:
     return " ".join(p.message for p in problems if p.blocking)
 
 
-def _invoices_for(export: InvoiceExport, invoices) -> list[Invoice]:
-    if invoices is not None:
-        return list(invoices)
-    # Without a given scope, check what this export would send next: the open periods' invoices of
-    # the customers whose group (or the default group) contains it.
-    from .planning import resolve_plan
-
-    open_invoices = Invoice.objects.filter(period__closed_at__isnull=True).select_related(
-        "customer", "office", "region", "period")
-    plan = resolve_plan(open_invoices)
-    return [inv for inv in plan.invoices if any(e.pk == export.pk for e in plan.exports_by_invoice.get(inv.pk, []))]
-
-
 def configuration_problems(export: InvoiceExport) -> list[Problem]:
-    """The fields the export's type needs (the same rules as the admin form: exports can also come from
-    the demo generator or an import) and a start text that parses."""
-    from ..forms import REQUIREMENTS, Equals, mismatch_message, missing_message
-    from ..start_text import StartTextError, parse_start_text
-
-    problems = []
-    requirements = REQUIREMENTS.get(export.type)
-    for rule in requirements.rules if requirements else ():
-        value = getattr(export, rule.field)
-        if isinstance(rule, Equals):
-            if value != rule.value:
-                problems.append(Problem("configuration", mismatch_message(export.type, rule), hint=rule.field))
-        elif not value:
-            problems.append(Problem("configuration", missing_message(export.type, rule), hint=rule.field))
-    try:
-        parse_start_text(export.type, export.start_text)
-    except StartTextError as exc:
-        problems.extend(Problem("start_text", f"Start text: {problem}") for problem in exc.problems)
-    return problems
+    """The fields the export's type needs and a start text that parses (the admin form's rules)."""
+    return [Problem("start_text" if problem.field == "start_text" else "configuration", problem.message,
+                    hint=problem.field or "")
+            for problem in export_problems(export)]
 
 
 def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
-    from accounting.services.coding import AccountCodingError, SalesAccountResolver, receivable_account
-
+    target = export.target
+    checks = target.checks
+    invoices = invoices_reaching(export) if invoices is None else invoices
     problems: list[Problem] = configuration_problems(export)
-    invoices = _invoices_for(export, invoices)
-    today = timezone.localdate()
 
-    # Accounts receivable (e.g. 1210) for each period in use.
-    periods = {(inv.period.name if inv.period else str(inv.invoice_date), inv.invoice_date) for inv in invoices}
-    for label, day in sorted(periods, key=lambda p: p[1]) or [(str(today), today)]:
-        try:
-            receivable_account(label, day)
-        except AccountCodingError as exc:
-            problems.append(Problem(f"accounting.{exc.code}", str(exc)))
-            break
+    _, coding_problems = facts.receivable_accounts(invoices, when_none=timezone.localdate())
+    _, sales_problems = facts.sales_accounts(invoices)
+    problems += [Problem(f"accounting.{exc.code}", exc.message) for exc in coding_problems + sales_problems]
+    problems += _eu_vat_flags(invoices)
+    problems += _customer_problems(target, invoices)
+    problems += _office_problems(target, export, invoices)
+    if checks.iban:
+        for invoice in facts.one_invoice_per_payee(invoices):
+            if not payment_iban(invoice):
+                problems.append(Problem("iban", f"Office {invoice.office.name} has no IBAN (Payment tab), and no "
+                                                f"region IBAN applies.", blocking=checks.iban == BLOCKING))
+    problems += _code_problems(target, export, invoices)
+    return problems
 
-    lines = list(InvoiceLine.objects.filter(invoice__in=invoices).select_related(
-        "vat_rate", "account", "invoice__customer", "invoice__office", "invoice__period"))
-    resolver = SalesAccountResolver.for_invoices(invoices)
-    seen_codes = set()
-    for line in lines:
-        try:
-            resolver.account_for(line)
-        except AccountCodingError as exc:
-            if exc.code not in seen_codes:
-                problems.append(Problem(f"accounting.{exc.code}", str(exc)))
-                seen_codes.add(exc.code)
 
-    # 0 % VAT rates used for sales within the EU must carry the EU VAT flag.
-    zero_rates = {line.vat_rate for line in lines if line.vat_rate.percentage == 0}
-    for rate in sorted(zero_rates, key=lambda r: r.code):
-        sold_abroad = any(line.invoice.customer.country != line.invoice.office.country
-                          for line in lines if line.vat_rate_id == rate.pk)
-        if sold_abroad and not rate.is_eu_vat:
-            problems.append(Problem("eu_vat_flag", f"The 0 % VAT rate {rate.name} is used for sales within the EU "
-                                                   f"but its EU VAT box is not ticked.", blocking=False))
+def _eu_vat_flags(invoices) -> list[Problem]:
+    """0 % VAT rates used for sales within the EU must carry the EU VAT flag."""
+    flagged = {}
+    for rate, customer_country, office_country in facts.zero_rate_sales(invoices):
+        if customer_country != office_country and not rate.is_eu_vat:
+            flagged[rate.code] = Problem("eu_vat_flag", f"The 0 % VAT rate {rate.name} is used for sales within the "
+                                                        f"EU but its EU VAT box is not ticked.", blocking=False)
+    return [flagged[code] for code in sorted(flagged)]
 
-    customers = {inv.customer_id: inv.customer for inv in invoices}
-    zero_customers = {line.invoice.customer_id for line in lines if line.vat_rate.percentage == 0}
-    for customer_id in sorted(zero_customers):
-        customer = customers[customer_id]
-        if not customer.vat_number:
+
+def _customer_problems(target: Target, invoices) -> list[Problem]:
+    checks = target.checks
+    problems = []
+    if checks.vat_number_at_zero:
+        for customer in facts.customers_at_zero_rate(invoices).filter(vat_number=""):
             problems.append(Problem("customer_vat_number", f"Customer {customer.code} {customer.name} is invoiced "
-                                                           f"at 0 % VAT but has no VAT registration number."))
-    for customer in sorted(customers.values(), key=lambda c: c.code):
-        if not customer.corporate_id:
-            problems.append(Problem("customer_corporate_id", f"Customer {customer.code} {customer.name} has no "
-                                                             f"corporate ID number.",
-                                    blocking=export.type in CORPORATE_ID_IS_MATCHING_KEY))
-        else:
-            issue = validators.corporate_id_problem(customer.corporate_id, customer.country)
+                                                           f"at 0 % VAT but has no VAT registration number.",
+                                    blocking=checks.vat_number_at_zero == BLOCKING))
+    for customer in facts.customers(invoices).only("code", "name", "corporate_id", "country",
+                                                   "sales_ledger_number"):
+        if checks.corporate_id:
+            issue = ("has no corporate ID number." if not customer.corporate_id
+                     else validators.corporate_id_problem(customer.corporate_id, customer.country))
             if issue:
-                problems.append(Problem("customer_corporate_id", f"Customer {customer.code}: {issue}",
-                                        blocking=export.type in CORPORATE_ID_IS_MATCHING_KEY))
-        if export.type in NEEDS_SALES_LEDGER_NUMBER and not customer.sales_ledger_number:
+                text = (f"Customer {customer.code} {customer.name} {issue}" if not customer.corporate_id
+                        else f"Customer {customer.code}: {issue}")
+                problems.append(Problem("customer_corporate_id", text, blocking=checks.corporate_id == BLOCKING))
+        if checks.sales_ledger_number and not customer.sales_ledger_number:
             problems.append(Problem("customer_sales_ledger_number",
                                     f"Customer number missing in Opter for customer: {customer.name} "
-                                    f"(customer code: {customer.code}, customer no: )"))
+                                    f"(customer code: {customer.code}, customer no: )",
+                                    blocking=checks.sales_ledger_number == BLOCKING))
+    return problems
 
-    offices = {inv.office_id: inv.office for inv in invoices}
+
+def _office_problems(target: Target, export: InvoiceExport, invoices) -> list[Problem]:
+    checks = target.checks
+    offices = {office.pk: office for office in facts.offices(invoices)}
     if export.office_id and export.office_id not in offices:
         offices[export.office_id] = export.office
+    problems = []
     for office in offices.values():
-        if export.type in NEEDS_FINNISH_OCR and office.ocr_number_type != OcrNumberType.FINNISH:
+        if checks.finnish_ocr and office.ocr_number_type != OcrNumberType.FINNISH:
             problems.append(Problem("ocr_type", f"Office {office.name}: the OCR number type must be Finnish "
-                                                f"(Invoice settings tab).",
-                                    blocking=export.type == ExportType.NETVISOR))
-        if export.type in NEEDS_EUR and office.default_currency.code != "EUR":
-            problems.append(Problem("default_currency", f"Office {office.name}: the default currency must be EUR "
-                                                        f"(Pricing tab) to export to {export.get_type_display()}."))
-        elif export.type == ExportType.EFINANCIALS and office.default_currency.code != "EUR":
-            problems.append(Problem("default_currency", f"Office {office.name}: E-Financials recommends EUR as the "
-                                                        f"default currency.", blocking=False))
-    if export.type in NEEDS_IBAN:
-        missing_iban = sorted({inv.office.name for inv in invoices if not payment_iban(inv)})
-        for name in missing_iban:
-            problems.append(Problem("iban", f"Office {name} has no IBAN (Payment tab), and no region IBAN applies."))
+                                                f"(Invoice settings tab).", blocking=checks.finnish_ocr == BLOCKING))
+        if checks.eur_currency and office.default_currency.code != "EUR":
+            if checks.eur_currency == BLOCKING:
+                text = (f"Office {office.name}: the default currency must be EUR (Pricing tab) to export to "
+                        f"{target.label}.")
+            else:
+                text = f"Office {office.name}: {target.display_name} recommends EUR as the default currency."
+            problems.append(Problem("default_currency", text, blocking=checks.eur_currency == BLOCKING))
+    return problems
 
-    if export.type in NEEDS_VAT_CODE_TRANSLATION:
-        translated = set(export.codes.filter(kind="tax_rate").values_list("vat_rate_id", flat=True))
-        rates = {line.vat_rate_id: line.vat_rate for line in lines} or {r.pk: r for r in VatRate.objects.all()}
-        for rate_id, rate in sorted(rates.items(), key=lambda kv: kv[1].code):
-            if rate_id not in translated:
+
+def _code_problems(target: Target, export: InvoiceExport, invoices) -> list[Problem]:
+    try:
+        required = target.checks.codes_required(target.start_text.parse(export.start_text))
+    except StartTextError:
+        return []  # reported as a configuration problem
+    problems = []
+    if CodeKind.TAX_RATE in required:
+        translated = set(export.codes.filter(kind=CodeKind.TAX_RATE).values_list("vat_rate_id", flat=True))
+        for rate in facts.vat_rates(invoices):
+            if rate.pk not in translated:
                 problems.append(Problem("vat_code_translation", f"{export.name}: the VAT rate {rate.name} has no "
                                                                 f"code on the Codes tab (Tax rates)."))
+    if CodeKind.PAYMENT_CONDITION in required:
+        translated = set(export.codes.filter(kind=CodeKind.PAYMENT_CONDITION)
+                         .values_list("payment_condition_id", flat=True))
+        for condition in facts.payment_conditions(invoices):
+            if condition.pk not in translated:
+                problems.append(Problem("payment_condition_translation",
+                                        f"{export.name}: the payment condition {condition.name} has no code on the "
+                                        f"Codes tab (Payment condition)."))
     return problems
 
 
 def check_export(export: InvoiceExport, invoices=None, *, remote: bool = True) -> SetupReport:
+    """The local checks and, with ``remote``, the connector's: over ``invoices`` (a QuerySet preferred),
+    by default the invoices the export would send next."""
+    invoices = invoices_reaching(export) if invoices is None else invoices
     report = SetupReport(export, local_problems(export, invoices))
     if not remote:
         return report
@@ -175,7 +163,7 @@ def check_export(export: InvoiceExport, invoices=None, *, remote: bool = True) -
         report.problems.append(Problem("no_connector", str(exc)))
         return report
     try:
-        report.problems.extend(connector.check_setup())
+        report.problems.extend(connector.check_setup(invoices))
     except ExportError as exc:
         report.problems.append(Problem(exc.code, exc.message))
     finally:

@@ -23,8 +23,8 @@ from accounting.services.invoices import totals_for
 from accounting.services.periods import close_period
 from accounting.validators import is_valid_finnish_reference, make_finnish_reference
 from customers.models import Customer
-from exports.models import CodeTranslation, ExportType, InvoiceExport, InvoiceExportSetting
-from exports.sandbox import demo_credentials
+from exports.connectors import registry
+from exports.models import CodeTranslation, InvoiceExport, InvoiceExportSetting
 
 CORPORATE_ID = {"EE": registrikood, "FI": ytunnus, "DK": cvr, "LV": pvn, "SE": orgnr, "PL": nip}
 
@@ -106,36 +106,24 @@ def test_customers_look_real(seeded):
 
 
 def test_exports_point_at_the_sandbox_with_the_demo_credentials(seeded, settings):
+    """Every target's demo export, as its Target declares it: the sandbox, its credentials, its fields."""
     exports = {e.type: e for e in InvoiceExport.objects.all()}
-    assert set(exports) == set(ExportType.values)
+    declared = {t.type: t for t in registry.targets().values() if t.demo}
+    assert set(exports) == set(declared)
     for export_type, export in exports.items():
-        assert export.base_url == settings.SANDBOX_URL.rstrip("/") + demo_credentials.PREFIXES[export_type]
+        target = declared[export_type]
+        assert export.name == target.demo.name and export.office.code == target.demo.office
+        assert export.base_url == settings.SANDBOX_URL.rstrip("/") + target.sandbox_prefix
         assert export.encoding == "UTF-8" and export.report == ""
         export.parsed_start_text  # noqa: B018 - raises on a start text the type does not accept
         for field in ("password", "client_key", "api_token"):
             assert bool(getattr(export, field)) == bool(getattr(export, f"{field}_set_at")), (export, field)
-
-    efin = exports["efinancials"]
-    creds = demo_credentials.EFINANCIALS
-    assert (efin.password, efin.client_identity, efin.client_key) == (
-        creds["api_key_password"], creds["api_key_id"], creds["api_key_public"])
-    assert efin.office.code == "TLN"
-    netvisor = exports["netvisor"]
-    assert (netvisor.user_id, netvisor.password) == (demo_credentials.NETVISOR["customer_id"],
-                                                     demo_credentials.NETVISOR["customer_key"])
-    assert netvisor.office_code == acc.Office.objects.get(code="HEL").corporate_id
-    procountor = exports["procountor"]
-    assert (procountor.client_identity, procountor.client_key, procountor.password) == (
-        demo_credentials.PROCOUNTOR["client_id"], demo_credentials.PROCOUNTOR["client_secret"],
-        demo_credentials.PROCOUNTOR["api_key"])
-    economic = exports["economic"]
-    assert (economic.password, economic.api_token) == (demo_credentials.ECONOMIC["app_secret_token"],
-                                                       demo_credentials.ECONOMIC["agreement_grant_token"])
+        for name, value in target.demo.secrets.items():
+            assert getattr(export, name) == value, (export, name)
+        for name, value in target.demo.fields.items():
+            assert getattr(export, name) == (value(export.office) if callable(value) else value), (export, name)
+    assert exports["netvisor"].office_code == acc.Office.objects.get(code="HEL").corporate_id
     heeros = exports["xmlserializer"]
-    assert (heeros.customer_code, heeros.office_code) == (demo_credentials.HEEROS["la_id"],
-                                                          demo_credentials.HEEROS["tt_id"])
-    assert (heeros.client_identity, heeros.client_key) == (demo_credentials.HEEROS["username"],
-                                                           demo_credentials.HEEROS["password"])
     assert heeros.transfer_method == "heeros_api" and heeros.one_file_per_invoice
 
     codes = {(c.export.type, c.vat_rate.code): c.code for c in CodeTranslation.objects.select_related(
@@ -159,7 +147,7 @@ def test_export_groups_and_customer_assignment(seeded):
     assert "Finland (Netvisor)" in by_office["HEL"]
     # Every export has customers whose invoices it sends.
     used = set(InvoiceExport.objects.filter(settings__customers__isnull=False).values_list("type", flat=True))
-    assert used == set(ExportType.values)
+    assert used == set(registry.targets())
 
 
 def test_open_periods_with_realistic_invoices(seeded):

@@ -22,7 +22,8 @@ MODELS = [
 ]
 # Rows made by services: nobody adds or edits them in the admin, whatever their permissions say.
 MADE_BY_SERVICES = {"accounting.invoiceline", "accounting.accountcodingentry"}
-LOG_MODELS = {"exports.exportrun", "exports.exportitem", "exports.exportevent"}
+# The export log has pages of its own; access tokens are the connectors' alone (no page shows them).
+LOG_MODELS = {"exports.exportrun", "exports.exportitem", "exports.exportevent", "exports.accesstoken"}
 ROLE_NAMES = ["Administrator", "Finance", "Support"]
 
 

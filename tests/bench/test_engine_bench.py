@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 
 from exports.connectors import registry
-from exports.models import ExportType, RunStatus
+from exports.models import RunStatus
 from exports.services.planning import plan_run
 from exports.services.runner import execute_run
 from tests import factories
@@ -22,12 +22,12 @@ INVOICES = int(os.environ.get("BENCH_INVOICES", "1000"))
 def test_invoices_through_the_test_connector():
     TARGET.reset()
     factories.AccountCodingChartFactory()
-    export = factories.InvoiceExportFactory(name="Bench target", type=ExportType.ECONOMIC, password="x", api_token="y")
+    export = factories.InvoiceExportFactory(name="Bench target", type="economic", password="x", api_token="y")
     factories.InvoiceExportSettingFactory(name="Default", is_default=True).exports.add(export)
     period = factories.InvoicePeriodFactory()
     for _ in range(INVOICES):
         factories.invoice_with_lines(lines=3, period=period)
-    with registry.override(ExportType.ECONOMIC, FakeConnector):
+    with registry.override("economic", FakeConnector):
         started = time.perf_counter()
         run = plan_run(period=period)
         planned = time.perf_counter()

@@ -7,8 +7,9 @@ import pytest
 
 from accounting.models import AccountCodingChart, ChartAccountRole, EconomicUnit, InvoiceLine
 from accounting.services.invoices import recompute_totals
-from exports.connectors.efinancials import EFinancialsConnector
-from exports.sandbox.demo_credentials import EFINANCIALS as DEMO
+from exports.connectors.efinancials.connector import EFinancialsConnector
+from exports.connectors.efinancials.target import DEMO_KEY as DEMO
+from exports.connectors.steps import Steps
 from tests.factories import (
     AccountCodingChartFactory,
     AccountFactory,
@@ -37,6 +38,27 @@ class Line:
     receiver: str = "Martin Smith"
     unit: str = ""
     project: str | None = "Distribution"
+
+
+class ByHand:
+    """A connector with the engine's bookkeeping of steps played by hand: each invoice's steps live as long
+    as this object (the engine keeps them on the item, in the database), a new object starts with none."""
+
+    def __init__(self, connector: EFinancialsConnector):
+        self.connector = connector
+        self.steps: dict[int, Steps] = {}
+
+    def steps_of(self, invoice) -> Steps:
+        return self.steps.setdefault(invoice.pk, Steps())
+
+    def find_existing(self, invoice, refresh=False):
+        return self.connector.find_existing(invoice, refresh=refresh, steps=self.steps_of(invoice))
+
+    def send(self, invoice, payload):
+        return self.connector.send(invoice, payload, self.steps_of(invoice))
+
+    def __getattr__(self, name):
+        return getattr(self.connector, name)
 
 
 @dataclass
@@ -74,8 +96,8 @@ class Estonia:
                 line.economic_units.add(self.units[spec.project])
         return recompute_totals(invoice)
 
-    def connector(self, recorder=None) -> EFinancialsConnector:
-        return EFinancialsConnector(self.export, recorder=recorder)
+    def connector(self, recorder=None) -> ByHand:
+        return ByHand(EFinancialsConnector(self.export, recorder=recorder))
 
     def send(self, *invoices, pdf=None, connector=None):
         """Prepare, check, build and send like the engine does; returns the connector."""

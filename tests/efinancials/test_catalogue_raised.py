@@ -69,12 +69,38 @@ def _(estonia, monkeypatch):
     return error
 
 
-@scenario("unsuccessful_status")
+@scenario("credentials")
 def _(estonia, monkeypatch):
     estonia.export.password = "not-the-api-key-password"
     problem = only_problem(estonia.connector())
     assert problem.message == "The API call to E-Financials was unsuccessful. Status code 401."
     return problem
+
+
+@scenario("unsuccessful_status")
+def _(estonia, monkeypatch):
+    invoice = estonia.invoice()
+    connector = prepared(estonia, invoice)
+    estonia.efin.configure({"script": [{"kind": "error", "status": 500, "match": "^POST"}]})
+    error = raised_by(connector.send, invoice, connector.build(invoice, None))
+    assert error.message == "The API call to E-Financials was unsuccessful. Status code 500."
+    assert error.may_have_reached_target and error.status == 500
+    return error
+
+
+@scenario("too_many_calls")
+def _(estonia, monkeypatch):
+    """E-Financials keeps answering 429 for longer than the connector waits: the status-code message."""
+    invoice = estonia.invoice()
+    connector = prepared(estonia, invoice)
+    connector.api.http.throttle_wait_max = 2
+    estonia.efin.configure({"retry_after": 1, "script": [{"kind": "throttle", "match": "^POST /v1/clients$",
+                                                          "times": 3}]})
+    error = raised_by(connector.send, invoice, connector.build(invoice, None))
+    assert error.message == "The API call to E-Financials was unsuccessful. Status code 429."
+    assert error.throttled and error.retryable and not error.may_have_reached_target
+    assert estonia.efin.calls.count("POST", "/v1/clients") == 3
+    return error
 
 
 @scenario("call_unsuccessful")
@@ -99,7 +125,7 @@ def _(estonia, monkeypatch):
     estonia.efin.configure({"script": [{"kind": "garbage", "match": "accounts"}]})
     problem = only_problem(estonia.connector())
     assert problem.message.startswith("It was not possible to interpret the response from E-Financials: "
-                                      "GET /efinancials/v1/accounts: '<html>")
+                                      "GET /efinancials/v1/accounts: not JSON: '<html>")
     return problem
 
 
@@ -349,15 +375,6 @@ def test_a_missing_corporate_id_cannot_create_the_customer(estonia):
     assert raised_by(prepared(estonia, invoice).build, invoice, None).message == (
         "It was not possible to create a customer with the customer code TLN-PPUIT in E-Financials. The customer "
         "has no corporate ID number in Opter.")
-
-
-def test_a_5xx_on_a_write_is_an_unsuccessful_status(estonia):
-    invoice = estonia.invoice()
-    connector = prepared(estonia, invoice)
-    estonia.efin.configure({"script": [{"kind": "error", "status": 500, "match": "^POST"}]})
-    error = raised_by(connector.send, invoice, connector.build(invoice, None))
-    assert error.message == "The API call to E-Financials was unsuccessful. Status code 500."
-    assert error.may_have_reached_target
 
 
 def test_a_reading_call_that_keeps_timing_out_is_a_time_out(estonia, monkeypatch):

@@ -113,7 +113,9 @@ def test_the_demo_period_arrives_complete_and_a_second_run_skips_it(demo):
     second = export_period(demo)
     assert (second.status, second.exported, second.skipped, second.failed) == (RunStatus.COMPLETED, 0, 50, 0)
     item = second.items.first()
-    assert item.last_error_message == f"The following invoices {item.invoice.number} already exist in E-Financials."
+    assert item.last_error_message.startswith(
+        f"The following invoices {item.invoice.number} already exist in E-Financials. It was exported by run "
+        f"#{item.run_id - 1} on ")
     assert demo.efin.calls.count("POST", "/v1/sale_invoices") == creates
 
 

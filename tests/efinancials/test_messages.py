@@ -3,7 +3,9 @@ import pytest
 
 from accounting.services.coding import MESSAGES as CODING_MESSAGES
 from accounting.services.coding import AccountCodingError
-from exports.connectors.efinancials.messages import CATALOGUE, CODING_CODES, from_coding_error, params_from_message
+from exports.catalogue import CODING_CODES, TRANSPORT_CODES
+from exports.connectors.base import ExportError
+from exports.connectors.efinancials.messages import CATALOGUE
 
 # The "Function" column of the article's error table, and its "already exist" message, copied as printed.
 SEED_MESSAGES = [
@@ -39,13 +41,16 @@ def test_every_seed_message_is_in_the_catalogue_verbatim(text):
 
 
 def test_the_catalogue_has_one_code_per_message_and_only_one_of_its_own():
-    texts = list(CATALOGUE.messages.values())
+    # Refused credentials and throttling are, in this article, the status-code message.
+    shared = {"credentials", "too_many_calls"}
+    texts = [text for code, text in CATALOGUE.messages.items() if code not in shared]
     assert len(texts) == len(set(texts))
+    assert {CATALOGUE.messages[code] for code in shared} == {CATALOGUE.messages["unsuccessful_status"]}
     assert [code for code, text in CATALOGUE.messages.items() if text not in SEED_MESSAGES] == ["invalid_start_text"]
 
 
 def test_the_transport_codes_http_client_relies_on_exist():
-    for code in ("cannot_connect", "timed_out", "unsuccessful_status", "unknown_error", "unparsable"):
+    for code in TRANSPORT_CODES:
         assert CATALOGUE.has(code)
 
 
@@ -54,22 +59,9 @@ def test_account_coding_messages_match_the_coding_service(code):
     assert CATALOGUE.messages[code] == CODING_MESSAGES[code]
 
 
-def test_coding_errors_keep_their_code_and_text():
+def test_coding_errors_keep_their_code_text_and_parameters():
     exc = AccountCodingError.of("multiple_receivable_accounts", "1210, 1220", "2026-11")
-    error = from_coding_error(exc, 700001)
+    error = ExportError.from_coding(CATALOGUE, exc)
     assert error.code == "efinancials.multiple_receivable_accounts"
     assert error.params == ["1210, 1220", "2026-11"]
     assert error.message == exc.message
-
-
-def test_an_unknown_coding_problem_is_still_reported_with_its_text():
-    error = from_coding_error(AccountCodingError("something_new", "Something is off."), 700001)
-    assert error.code == "efinancials.cannot_send_invoice"
-    assert error.message == "It was not possible to send invoice 700001 to E-Financials. Something is off."
-
-
-def test_params_from_message():
-    template = "The account for accounts receivable ({0}) is incorrect for the period {1}."
-    assert params_from_message(template, "The account for accounts receivable (1210) is incorrect for the "
-                                         "period 2026-11.") == ["1210", "2026-11"]
-    assert params_from_message(template, "Something else.") is None

@@ -1,7 +1,7 @@
 """Invoice rows: the "Product/Service" texts, amounts per line, VAT spread so rows add up to Opter's VAT."""
 from decimal import Decimal
 
-from exports.connectors.efinancials.rows import LineFacts, build_rows, totals
+from exports.connectors.rows import LineFacts, build_rows, totals
 
 
 def facts(item="Freight", amount="100.00", order="261", vat="24", sender="Gianna N", receiver="Martin Smith",

@@ -1,15 +1,16 @@
 import pytest
 
 from exports.connectors import registry
-from exports.models import ExportType
 from tests import factories
 from tests.engine.fake_connector import TARGET, FakeConnector
+
+ECONOMIC = "economic"
 
 
 @pytest.fixture
 def fake_target():
     TARGET.reset()
-    with registry.override(ExportType.ECONOMIC, FakeConnector):
+    with registry.override(ECONOMIC, FakeConnector):
         yield TARGET
     TARGET.gate.set()
 
@@ -26,7 +27,7 @@ def no_sleep(monkeypatch):
 def setup(db):
     """An office with a default chart, an e-conomic export in the default group, a period of 3 invoices."""
     factories.AccountCodingChartFactory()
-    export = factories.InvoiceExportFactory(name="Visma e-conomic", type=ExportType.ECONOMIC, password="app-secret",
+    export = factories.InvoiceExportFactory(name="Visma e-conomic", type=ECONOMIC, password="app-secret",
                                             api_token="grant-token", client_identity="", client_key="")
     group = factories.InvoiceExportSettingFactory(name="Default", is_default=True)
     group.exports.add(export)

@@ -6,23 +6,13 @@ import threading
 import time
 from collections import deque
 
-from exports.catalogue import Catalogue
+from exports.catalogue import target_catalogue
 from exports.connectors.base import Connector, Payload, Problem, RemoteRef, SendResult
 
-CATALOGUE = Catalogue(
-    target="testtarget",
-    display_name="Test target",
-    messages={
-        "cannot_connect": "It was not possible to connect to the test target. {0}.",
-        "timed_out": "The call to the test target timed out.",
-        "unsuccessful_status": "The API call to the test target was unsuccessful. Status code {0}.",
-        "unknown_error": "An unknown error occurred in the API call to the test target: {0}.",
-        "unparsable": "It was not possible to interpret the response from the test target: {0}.",
-        "invalid_invoice": "It was not possible to send invoice {0} to the test target. {1}.",
-        "already_exists": "The following invoices {0} already exist in the test target.",
-        "not_ready": "The test target is not set up: {0}",
-    },
-)
+CATALOGUE = target_catalogue("testtarget", "the test target", {
+    "invalid_invoice": "It was not possible to send invoice {0} to the test target. {1}.",
+    "not_ready": "The test target is not set up: {0}",
+})
 
 
 class FakeTarget:
@@ -66,7 +56,7 @@ class FakeConnector(Connector):
     type = "economic"
     catalogue = CATALOGUE
 
-    def check_setup(self):
+    def check_setup(self, invoices=None):
         return list(TARGET.setup_problems)
 
     def prepare(self, invoices):
@@ -80,13 +70,13 @@ class FakeConnector(Connector):
         return Payload(body={"number": str(invoice.number), "total": str(invoice.total), "lines": len(lines)},
                        summary=f"Invoice {invoice.number}: {len(lines)} line(s), total {invoice.total}", pdf=pdf)
 
-    def find_existing(self, invoice, refresh=False):
+    def find_existing(self, invoice, refresh=False, steps=None):
         TARGET.find_calls += 1
         source = TARGET.invoices if refresh else self.known
         remote_id = source.get(str(invoice.number))
         return RemoteRef(remote_id, str(invoice.number)) if remote_id else None
 
-    def send(self, invoice, payload):
+    def send(self, invoice, payload, steps):
         if TARGET.latency:
             time.sleep(TARGET.latency)
         with TARGET.lock:

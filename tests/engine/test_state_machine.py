@@ -37,7 +37,9 @@ def test_second_run_skips_everything_with_the_already_exists_message(setup, fake
     assert (second.exported, second.skipped, second.failed) == (0, 3, 0)
     assert fake_target.send_calls == 3
     item = second.items.first()
-    assert item.last_error_message == f"The following invoices {item.invoice.number} already exist in the test target."
+    assert item.last_error_message.startswith(
+        f"The following invoices {item.invoice.number} already exist in the test target. It was exported by run "
+        f"#{item.run_id - 1} on ")
     assert item.last_error_code == "testtarget.already_exists"
 
 
@@ -147,7 +149,8 @@ def test_preview_builds_everything_and_sends_nothing(setup, fake_target):
     run = _run(setup, preview=True)
     assert fake_target.send_calls == 0
     assert run.status == RunStatus.COMPLETED
-    assert run.exported == 3
+    assert (run.previewed, run.exported, run.skipped) == (3, 0, 0)
+    assert set(run.items.values_list("state", flat=True)) == {ItemState.PREVIEWED}
     assert all("Invoice" in item.preview_payload for item in run.items.all())
 
 

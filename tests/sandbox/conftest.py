@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from exports.sandbox.demo_credentials import EFINANCIALS as DEMO
+from exports.connectors.efinancials.target import DEMO_KEY as DEMO
 from exports.sandbox.efinancials import expected_signature
 
 

@@ -1,5 +1,4 @@
-"""RIK e-Financials (e-arveldaja): the connector registers itself for the export type "efinancials"."""
-from .connector import EFinancialsConnector
-from .messages import CATALOGUE
+"""RIK e-Financials (e-arveldaja). The connector itself is imported only when a run needs it."""
+from .target import TARGET
 
-__all__ = ["CATALOGUE", "EFinancialsConnector"]
+__all__ = ["TARGET"]

@@ -1,26 +1,23 @@
-"""The e-Financials REST API as the connector uses it: one signed HTTP session per run, the three
-response shapes (paged lists, bare arrays, write results) checked, and failures as catalogue errors.
+"""The e-Financials REST API as the connector uses it: one signed HTTP session per run (the kit's
+HttpClient), the three response shapes (paged lists, bare arrays, write results) checked, and refused
+writes handed back for the caller to word.
 """
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 from typing import Any
-
-from celery.exceptions import SoftTimeLimitExceeded
 
 from portal.redaction import redact_text
 
 from ..base import ExportError
-from ..http import HttpClient, HttpStatusError
-from .auth import Signer
+from ..http import HttpStatusError
+from .auth import signed_auth
 from .messages import CATALOGUE
 
 PRODUCTION_URL = "https://rmp-api.rik.ee/v1"
 #: RIK's training environment. Keys made there only work there; enter it as the export's base URL.
 DEMO_URL = "https://demo-rmp-api.rik.ee/v1"
 MAX_PAGES = 10_000  # a server that never reports the last page must not keep a run busy forever
-CREDENTIAL_STATUSES = (401, 403)
 
 
 class WriteRefused(Exception):
@@ -37,15 +34,13 @@ class EFinancialsApi:
     READ_RETRIES = 3
     BACKOFF_FACTOR = 0.5
 
-    def __init__(self, export, *, recorder=None, cancelled: threading.Event | None = None):
-        self.cancelled = cancelled or threading.Event()
+    def __init__(self, connector, *, rate_limit=None):
+        export = connector.export
         self.secrets = export.secret_values()
-        signer = Signer(export.client_identity, export.client_key, export.password,
-                        before_request=self._refuse_if_cancelled)
-        self.http = HttpClient(export.base_url or PRODUCTION_URL, catalogue=CATALOGUE,
-                               timeout=export.request_timeout or 30, secrets=self.secrets, sign=signer,
-                               recorder=recorder, read_retries=self.READ_RETRIES,
-                               backoff_factor=self.BACKOFF_FACTOR)
+        self.http = connector.http_client(
+            export.base_url or PRODUCTION_URL,
+            auth=signed_auth(export.client_identity, export.client_key, export.password),
+            read_retries=self.READ_RETRIES, backoff_factor=self.BACKOFF_FACTOR, rate_limit=rate_limit)
 
     @property
     def calls(self) -> int:
@@ -56,8 +51,7 @@ class EFinancialsApi:
 
     # -- reading ---------------------------------------------------------------------------------------
     def get(self, path: str, params: dict | None = None) -> Any:
-        response = self._request("GET", path, params=params, refused=self._read_refused)
-        return self.http.json_of(response)
+        return self.http.get_json(path, params=params)
 
     def array(self, path: str) -> list[dict]:
         """A bare JSON array (accounts, sale_articles, bank_accounts, templates, currencies ...)."""
@@ -82,11 +76,23 @@ class EFinancialsApi:
                 return items
             page += 1
 
+    def exists(self, path: str) -> bool:
+        """Whether GET ``path`` finds something (404: no)."""
+        try:
+            self.http.get(path)
+        except HttpStatusError as exc:
+            if exc.status == 404:
+                return False
+            raise self.http.refused("GET", path, exc) from None
+        return True
+
     # -- writing ------------------------------------------------------------------------------------------
     def write(self, method: str, path: str, body: dict | None = None) -> dict:
         """POST/PATCH/PUT; the result object. Raises WriteRefused for a refusal the caller must word."""
-        response = self._request(method, path, json_body=None if body is None else wire(body),
-                                 refused=self._write_refused)
+        try:
+            response = self.http.request(method, path, json_body=None if body is None else wire(body))
+        except HttpStatusError as exc:
+            raise WriteRefused(exc.status, self._detail(exc)) from None
         if not response.content.strip():
             return {}
         result = self.http.json_of(response)
@@ -101,32 +107,6 @@ class EFinancialsApi:
         return created
 
     # -- internals ---------------------------------------------------------------------------------------
-    def _request(self, method: str, path: str, *, refused, **kwargs):
-        try:
-            return self.http.request(method, path, **kwargs)
-        except HttpStatusError as exc:
-            raise refused(method, path, exc) from None
-        except SoftTimeLimitExceeded:
-            # The worker is being stopped (Celery's soft time limit). This call is abandoned and the
-            # connector takes no new work; a write may still have reached E-Financials.
-            self.cancelled.set()
-            raise ExportError(CATALOGUE, "call_cancelled", may_have_reached_target=method != "GET") from None
-
-    def _refuse_if_cancelled(self) -> None:
-        if self.cancelled.is_set():
-            raise ExportError(CATALOGUE, "call_cancelled")
-
-    def _read_refused(self, method, path, exc: HttpStatusError) -> ExportError:
-        if exc.status in CREDENTIAL_STATUSES:
-            return ExportError(CATALOGUE, "unsuccessful_status", exc.status, excerpt=self._excerpt(exc))
-        return ExportError(CATALOGUE, "call_unsuccessful", f"{method} {path}", exc.status,
-                           excerpt=self._excerpt(exc))
-
-    def _write_refused(self, method, path, exc: HttpStatusError):
-        if exc.status in CREDENTIAL_STATUSES:
-            return ExportError(CATALOGUE, "unsuccessful_status", exc.status, excerpt=self._excerpt(exc))
-        return WriteRefused(exc.status, self._detail(exc))
-
     def _detail(self, exc: HttpStatusError) -> str:
         """E-Financials' own words: the messages of its error body, else the start of the body."""
         body = exc.json()
@@ -137,12 +117,8 @@ class EFinancialsApi:
             text = (exc.text or f"HTTP {exc.status}").strip()[:300]
         return redact_text(text, self.secrets).rstrip(".")
 
-    def _excerpt(self, exc: HttpStatusError) -> str:
-        return redact_text(exc.text, self.secrets)
-
     def _unparsable(self, detail: str) -> ExportError:
         return ExportError(CATALOGUE, "unparsable", redact_text(detail, self.secrets))
-
 
 
 def wire(value):

@@ -1,4 +1,4 @@
-"""Request signing for the e-Financials API (spec section 3).
+"""Request signing for the e-Financials API.
 
 Every request carries
     X-AUTH-QUERYTIME: UTC time, YYYY-MM-DDTHH:MM:SS
@@ -15,6 +15,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from ..auth import SignedAuth
+
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
@@ -29,18 +31,7 @@ def auth_headers(key_id: str, public_key: str, password: str, path: str, now: da
             "X-AUTH-KEY": f"{public_key}:{signature(key_id, password, query_time, path)}"}
 
 
-class Signer:
-    """The HttpClient ``sign`` hook. ``before_request`` runs first (the connector's cancel check)."""
-
-    def __init__(self, key_id: str, public_key: str, password: str, *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 before_request: Callable[[], None] | None = None):
-        self._key_id, self._public_key, self._password = key_id, public_key, password
-        self._clock = clock
-        self._before_request = before_request
-
-    def __call__(self, prepared) -> None:
-        if self._before_request:
-            self._before_request()
-        prepared.headers.update(auth_headers(self._key_id, self._public_key, self._password,
-                                             urlsplit(prepared.url).path, self._clock()))
+def signed_auth(key_id: str, public_key: str, password: str, *,
+                clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> SignedAuth:
+    return SignedAuth(lambda prepared: auth_headers(key_id, public_key, password, urlsplit(prepared.url).path,
+                                                    clock()))

@@ -14,11 +14,11 @@ from accounting import validators
 from accounting.services.coding import AccountCodingError
 
 from ..base import ExportError, Payload
-from .countries import alpha3
-from .messages import CATALOGUE, from_coding_error
-from .opter import OpterData
+from ..countries import alpha3
+from ..opter import OpterData
+from ..rows import LineFacts, Row, build_rows, totals, totals_mismatch
+from .messages import CATALOGUE
 from .reference import RunData, SetupData
-from .rows import LineFacts, Row, build_rows, totals
 from .settings import Settings
 
 RATE_PLACES = Decimal("0.000001")
@@ -41,9 +41,9 @@ class PayloadBuilder:
         number = str(invoice.number)
         try:
             receivable = self.opter.receivable(invoice)
-            lines = [self.line_facts(invoice, line) for line in self.opter.lines_of(invoice)]
+            lines = self.opter.line_facts(invoice, project_level=self.settings.project_level)
         except AccountCodingError as exc:
-            raise from_coding_error(exc, number) from None
+            raise ExportError.from_coding(CATALOGUE, exc) from None
         if not lines:
             raise error("cannot_send_invoice", number, "The invoice has no lines")
         self.check_accounts([receivable.number, *(line.account for line in lines)])
@@ -52,11 +52,10 @@ class PayloadBuilder:
         bank_account = self.bank_account(invoice)
         client = self.client(invoice.customer)
         rows = build_rows(lines)
+        mismatch = totals_mismatch(invoice, rows)
+        if mismatch:
+            raise error("cannot_send_invoice", number, mismatch)
         net, vat, gross = totals(rows)
-        if (net, vat, gross) != (invoice.net_amount, invoice.vat_amount, invoice.total):
-            raise error("cannot_send_invoice", number,
-                        f"Its lines add up to net {net}, VAT {vat}, total {gross}, but the invoice says net "
-                        f"{invoice.net_amount}, VAT {invoice.vat_amount}, total {invoice.total}")
         if self.export.include_pdf_copy and not (pdf and pdf.startswith(b"%PDF-")):
             raise error("invoice_file_not_generated")
         sale_invoice = self.sale_invoice(invoice, receivable, bank_account, client, rows, articles, projects)
@@ -65,17 +64,6 @@ class PayloadBuilder:
                           pdf_name=f"Invoice-{number}.pdf")
         payload.summary = summarize(invoice, payload, rows, (net, vat, gross), self.settings, bank_account)
         return payload
-
-    # -- lines -----------------------------------------------------------------------------------------
-    def line_facts(self, invoice, line) -> LineFacts:
-        account = self.opter.sales_account(invoice, line)
-        unit = next((u for u in line.economic_units.all() if u.level == self.settings.project_level), None)
-        return LineFacts(
-            order_number=line.order_number, sender_reference=line.sender_reference,
-            receiver_reference=line.receiver_reference, item_name=line.item_name, quantity=line.quantity,
-            unit=line.unit, unit_price=line.unit_price, amount=line.amount, account=account.number,
-            vat_percent=line.vat_rate.percentage, vat_label=line.vat_rate.percentage_label,
-            eu_vat=line.vat_rate.is_eu_vat, project=unit.name if unit else None)
 
     # -- what E-Financials must hold ---------------------------------------------------------------------
     def check_accounts(self, numbers) -> None:

@@ -1,4 +1,4 @@
-"""The RIK e-Financials (e-arveldaja) connector: Opter's "Invoice export to E-Financials (API)".
+"""The RIK e-Financials connector: Opter's "Invoice export to E-Financials (API)".
 
 Credentials (seed 000, step 2): Password = API Key Password, File transfer Client identity = API Key
 Id, Client key = the public API key. Base URL blank = production (api.PRODUCTION_URL).
@@ -14,35 +14,29 @@ look-up ends with "The invoice export to E-Financials was cancelled." without a 
 """
 from __future__ import annotations
 
-import threading
+from django.db.models import Max, Min
 
-from django.db.models import Q
-
-from accounting.models import Invoice
-
-from ...models import InvoiceExportSetting
-from ...start_text import StartTextError
+from ...selectors import invoices_reaching
 from ..base import Connector, ExportError, Payload, Problem, RemoteRef, SendResult
-from ..registry import register
+from ..opter import OpterData
+from ..start_text import StartTextError
+from ..steps import Steps
 from .api import EFinancialsApi
 from .build import PayloadBuilder
 from .messages import CATALOGUE
-from .opter import OpterData
 from .preflight import remote_problems
 from .reference import RunData, SetupData
 from .sending import Sender, find_product
 from .settings import Settings
 
 
-@register
 class EFinancialsConnector(Connector):
     type = "efinancials"
     catalogue = CATALOGUE
 
-    def __init__(self, export, *, recorder=None):
+    def __init__(self, export, *, recorder=None, rate_limit=None):
         super().__init__(export, recorder=recorder)
-        self._cancelled = threading.Event()
-        self.api = EFinancialsApi(export, recorder=recorder, cancelled=self._cancelled)
+        self.api = EFinancialsApi(self, rate_limit=rate_limit)
         self.opter = OpterData()
         self._setup: SetupData | None = None
         self._builder: PayloadBuilder | None = None
@@ -56,7 +50,9 @@ class EFinancialsConnector(Connector):
     def check_setup(self, invoices=None) -> list[Problem]:
         """Remote pre-flight: the credentials work, and E-Financials holds the receivables and sales
         accounts (active), a sale article per account and VAT rate, the projects and the IBAN that the
-        invoices about to be exported use (by default: the open periods' invoices of this export)."""
+        invoices use (by default the invoices the export would send next)."""
+        if invoices is None:
+            invoices = invoices_reaching(self.export)
         if self._settings_error:
             return [Problem(CATALOGUE.qualified("invalid_start_text"),
                             CATALOGUE.text("invalid_start_text", self._settings_error))]
@@ -66,45 +62,43 @@ class EFinancialsConnector(Connector):
             return [Problem(exc.code, exc.message)]
         builder = PayloadBuilder(self.export, self.settings, setup, RunData(template_id=0, product=None),
                                  self.opter)
-        return remote_problems(builder, self._invoices_in_use() if invoices is None else invoices)
+        return remote_problems(builder, invoices)
 
     def prepare(self, invoices) -> None:
         self._ensure_usable()
         setup = self.setup_data()
-        invoices = list(invoices)
         template_id = self.settings.template_id or self._default_template()
         run = RunData(template_id=template_id,
                       product=find_product(self.api.pages("products"), self.settings.product_code))
         run.add_clients(self.api.pages("clients"))
-        if invoices:
-            first, last = min(i.invoice_date for i in invoices), max(i.invoice_date for i in invoices)
+        dates = _date_range(invoices)
+        if dates:
+            first, last = dates
             run.add_invoices(self.api.pages("sale_invoices", {"start_date": first.isoformat(),
                                                               "end_date": last.isoformat()}))
             run.covered = (first, last)
-        self.opter.load(invoices)
         self._sender = Sender(self.api, self.settings, run, self.export.include_pdf_copy)
         self._builder = PayloadBuilder(self.export, self.settings, setup, run, self.opter)
+
+    def prefetch(self, invoices) -> None:
+        self.opter.load(invoices)
 
     def build(self, invoice, pdf: bytes | None) -> Payload:
         self._ensure_prepared()
         return self._builder.build(invoice, pdf)
 
-    def find_existing(self, invoice, refresh: bool = False) -> RemoteRef | None:
+    def find_existing(self, invoice, refresh: bool = False, steps: Steps | None = None) -> RemoteRef | None:
         self._ensure_usable()
         self._ensure_prepared()
-        return self._sender.find_existing(invoice, refresh)
+        return self._sender.find_existing(invoice, refresh, steps if steps is not None else Steps())
 
-    def send(self, invoice, payload: Payload) -> SendResult:
+    def send(self, invoice, payload: Payload, steps: Steps) -> SendResult:
         self._ensure_usable()
         self._ensure_prepared()
-        return self._sender.send(invoice, payload)
+        return self._sender.send(invoice, payload, steps)
 
     def close(self) -> None:
         self.api.close()
-
-    def cancel(self) -> None:
-        """Stop: no new call starts. Safe to call from another thread (e.g. a run's cancel button)."""
-        self._cancelled.set()
 
     # -- helpers ---------------------------------------------------------------------------------------------
     def setup_data(self) -> SetupData:
@@ -123,8 +117,7 @@ class EFinancialsConnector(Connector):
         return chosen["id"]
 
     def _ensure_usable(self) -> None:
-        if self._cancelled.is_set():
-            raise ExportError(CATALOGUE, "export_cancelled")
+        self.ensure_not_cancelled()
         if self._settings_error:
             raise ExportError(CATALOGUE, "invalid_start_text", self._settings_error)
 
@@ -132,14 +125,11 @@ class EFinancialsConnector(Connector):
         if self._sender is None:
             raise RuntimeError("prepare(invoices) must run before build, find_existing and send.")
 
-    def _invoices_in_use(self):
-        """The invoices of open periods whose customers' export setting group (or the default group, for
-        customers without one) includes this export."""
-        groups = InvoiceExportSetting.objects.filter(exports=self.export)
-        reaches = Q(customer__export_setting__in=groups)
-        if groups.filter(is_default=True).exists():
-            reaches |= Q(customer__export_setting__isnull=True)
-        invoices = Invoice.objects.filter(reaches, Q(period__closed_at__isnull=True) | Q(period__isnull=True))
-        if self.export.office_id:
-            invoices = invoices.filter(office_id=self.export.office_id)
-        return invoices
+
+def _date_range(invoices):
+    """The first and last invoice date, from a QuerySet (one aggregate) or a list."""
+    if hasattr(invoices, "aggregate"):
+        span = invoices.aggregate(first=Min("invoice_date"), last=Max("invoice_date"))
+        return (span["first"], span["last"]) if span["first"] else None
+    days = [invoice.invoice_date for invoice in invoices]
+    return (min(days), max(days)) if days else None

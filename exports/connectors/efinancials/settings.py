@@ -1,9 +1,9 @@
-"""The export's Start text for E-Financials, typed (exports.start_text.EFINANCIALS lists the parameters)."""
+"""The export's Start text for E-Financials, typed (target.START_TEXT lists the parameters)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...start_text import parse_start_text
+from .target import START_TEXT
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class Settings:
     @classmethod
     def of(cls, export) -> Settings:
         """Raises StartTextError naming each bad line."""
-        values = parse_start_text("efinancials", export.start_text)
+        values = START_TEXT.parse(export.start_text)
         return cls(template_id=values["TemplateId"], product_code=values["ProductCode"],
                    register=values["Register"], project_level=int(values["ProjectLevel"]),
                    send_bank_account=values["SendBankAccount"], currency_rate=values["CurrencyRate"],

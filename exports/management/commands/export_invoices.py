@@ -1,4 +1,5 @@
 import sys
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -63,7 +64,12 @@ class Command(BaseCommand):
                 self.stdout.flush()
 
         self.stdout.write(f"{total} invoice(s) to export.")
-        execute_run(run.pk, progress=progress)
+        while True:
+            outcome = execute_run(run.pk, progress=progress)
+            if not (outcome.confirm_in or outcome.lease_busy_for):
+                break
+            # Waiting for the target to confirm sends (or for another worker): this process holds nothing.
+            time.sleep(outcome.confirm_in or outcome.lease_busy_for)
         if tty:
             self.stdout.write("")
         run.refresh_from_db()

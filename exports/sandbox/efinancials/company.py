@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..demo_credentials import EFINANCIALS as DEMO_KEY
+from exports.connectors.efinancials.target import DEMO_KEY
+
 from .auth import ApiKey
 
 COMPANY = {"name": "Tallinna Veod OÜ", "vat_number": "EE105848701", "tax_refnumber": "15064046"}

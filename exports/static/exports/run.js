@@ -12,7 +12,7 @@
     if (!row) {
       row = document.createElement("tr");
       row.id = "item-" + item.id;
-      ["invoice", "customer", "export", "state", "message", "pdf"].forEach(function (name) {
+      ["invoice", "customer", "export", "state", "remote-id", "message", "pdf"].forEach(function (name) {
         var cell = document.createElement("td");
         cell.className = name;
         row.appendChild(cell);
@@ -24,20 +24,21 @@
     cells[1].textContent = item.customer;
     cells[2].textContent = item.export;
     cells[3].textContent = item.state_label;
-    cells[4].textContent = item.message;
-    cells[5].innerHTML = "";
+    cells[4].textContent = item.remote_id;
+    cells[5].textContent = item.message;
+    cells[6].innerHTML = "";
     if (item.pdf_url) {
       var link = document.createElement("a");
       link.href = item.pdf_url;
       link.textContent = "PDF";
-      cells[5].appendChild(link);
+      cells[6].appendChild(link);
     }
     row.className = "state-" + item.state;
   }
 
   function render(data) {
     text("count-to-export", data.to_export);
-    text("count-exported", data.exported);
+    text("count-exported", data.preview ? data.previewed : data.exported);
     text("count-skipped", data.skipped);
     text("count-failed", data.failed);
     text("status-label", data.status_label);

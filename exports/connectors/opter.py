@@ -1,5 +1,10 @@
-"""The Opter side of one run, loaded in prepare() so that build() never queries the database:
-invoice lines with their VAT rates and economic units, account coding, and the IBAN per invoice."""
+"""The Opter side of a run, loaded a chunk at a time so that build() never queries the database and
+memory stays flat however large the period: invoice lines with their VAT rates and economic units,
+account coding (receivables and sales accounts), and the IBAN an invoice is paid to.
+
+The engine calls ``Connector.prefetch(chunk)`` before it builds the invoices of a chunk; the kit's
+connectors hand that to ``OpterData.load``, which replaces the previous chunk.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,10 +13,13 @@ from accounting.models import Invoice, InvoiceLine
 from accounting.services.coding import AccountCodingError, SalesAccountResolver, receivable_account
 from accounting.services.payment import payment_iban
 
+from .facts import period_label as label_of
+from .rows import LineFacts
+
 
 def period_label(invoice: Invoice) -> str:
     """How the account-coding messages name the period: the invoice period, else the invoice date."""
-    return invoice.period.name if invoice.period_id else invoice.invoice_date.isoformat()
+    return label_of(invoice.period.name if invoice.period_id else None, invoice.invoice_date)
 
 
 class OpterData:
@@ -22,16 +30,17 @@ class OpterData:
         self._receivable: dict[tuple, object] = {}
         self._iban: dict[tuple, str] = {}
 
-    def load(self, invoices: list[Invoice]) -> None:
-        ids = [invoice.pk for invoice in invoices if invoice.pk not in self._lines]
+    def load(self, invoices) -> None:
+        """The lines of these invoices (one chunk), in one query; the previous chunk's are dropped."""
+        invoices = list(invoices)
+        ids = [invoice.pk for invoice in invoices]
         grouped = defaultdict(list)
         lines = (InvoiceLine.objects.filter(invoice_id__in=ids)
                  .select_related("vat_rate", "account").prefetch_related("economic_units")
                  .order_by("invoice_id", "position", "id"))
         for line in lines:
             grouped[line.invoice_id].append(line)
-        for invoice_id in ids:
-            self._lines[invoice_id] = grouped.get(invoice_id, [])
+        self._lines = {invoice_id: grouped.get(invoice_id, []) for invoice_id in ids}
         # The resolvers hold these customers' sales accounts; they are rebuilt when new customers appear.
         self._customers |= {invoice.customer_id for invoice in invoices}
 
@@ -40,20 +49,27 @@ class OpterData:
             self.load([invoice])
         return self._lines[invoice.pk]
 
+    def line_facts(self, invoice: Invoice, *, project_level: int | None = None) -> list[LineFacts]:
+        """The invoice's lines with their sales accounts; raises AccountCodingError."""
+        facts = []
+        for line in self.lines_of(invoice):
+            account = self.sales_account(invoice, line)
+            units = tuple(sorted((unit.level, unit.code, unit.name) for unit in line.economic_units.all()))
+            project = next((name for level, _, name in units if level == project_level), None)
+            facts.append(LineFacts(
+                order_number=line.order_number, sender_reference=line.sender_reference,
+                receiver_reference=line.receiver_reference, item_name=line.item_name, quantity=line.quantity,
+                unit=line.unit, unit_price=line.unit_price, amount=line.amount, account=account.number,
+                vat_percent=line.vat_rate.percentage, vat_label=line.vat_rate.percentage_label,
+                eu_vat=line.vat_rate.is_eu_vat, project=project, vat_rate_id=line.vat_rate_id,
+                economic_units=units))
+        return facts
+
     def sales_account(self, invoice: Invoice, line: InvoiceLine):
         """Raises AccountCodingError ("no_sales_account")."""
         if invoice.customer_id not in self._customers:
-            self.load([invoice])
+            self.add_customers([invoice.customer_id])
         return self._resolver(period_label(invoice)).account_for(line, invoice.customer_id)
-
-    def sales_account_for(self, label: str, customer_id: int, vat_rate_id: int, account_id: int | None):
-        """The same, from ids (the setup check reads distinct combinations, not lines)."""
-        self.add_customers([customer_id])
-        return self._resolver(label).resolve(vat_rate_id=vat_rate_id, customer_id=customer_id,
-                                             account_id=account_id)
-
-    def vat_rate(self, label: str, vat_rate_id: int):
-        return self._resolver(label).vat_rate(vat_rate_id)
 
     def add_customers(self, customer_ids) -> None:
         self._customers |= set(customer_ids)
@@ -68,10 +84,7 @@ class OpterData:
 
     def receivable(self, invoice: Invoice):
         """The accounts receivable account (e.g. 1210); raises AccountCodingError."""
-        return self.receivable_on(period_label(invoice), invoice.invoice_date)
-
-    def receivable_on(self, label: str, day):
-        key = (label, day)
+        key = (period_label(invoice), invoice.invoice_date)
         if key not in self._receivable:
             try:
                 self._receivable[key] = receivable_account(*key)

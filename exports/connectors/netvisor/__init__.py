@@ -1,0 +1,4 @@
+"""Visma Netvisor (XML API)."""
+from .target import TARGET
+
+__all__ = ["TARGET"]

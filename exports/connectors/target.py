@@ -1,0 +1,160 @@
+"""The Target declaration: everything the portal knows about one export type, kept in the target's own
+package and listed once in the registry (exports.connectors.registry).
+
+Forms, the setup check, planning, the sandbox and the demo data read the Target; none of them names a
+type. A Target says
+- what Opter's article calls it and which fields of each tab it needs, with the article's wording;
+- its start-text schema;
+- which of the portal's local checks apply, and whether they block;
+- its message catalogue;
+- where its connector and its simulator live (dotted paths, imported only when used);
+- its demo export (credentials accepted by its simulator) and its send policy.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..catalogue import Catalogue
+from .start_text import KeyValueSchema, WordSchema
+
+BLOCKING = "blocking"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Filled:
+    """The field must hold a value; ``meaning`` is what the article says goes into it."""
+
+    field: str
+    meaning: str
+    validator: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Equals:
+    """The field must have exactly this value."""
+
+    field: str
+    value: object
+    shown_as: str
+
+
+UTF8 = Equals("encoding", "UTF-8", "UTF-8")
+REPORT_NONE = Equals("report", "", "None")
+
+
+class Tab(StrEnum):
+    GENERAL = "General"
+    FILE_TRANSFER = "File transfer"
+    CODES = "Codes"
+
+
+#: Every field of the invoice export screens, by tab, in Opter's order.
+GENERAL_FIELDS = ("name", "office", "report", "type", "encoding", "user_id", "password", "api_token",
+                  "customer_code", "office_code", "start_text", "include_pdf_copy", "reduce_pdf_file_size",
+                  "use_customer_number", "one_file_per_invoice", "is_active")
+FILE_TRANSFER_FIELDS = ("transfer_method", "base_url", "client_identity", "client_key", "request_timeout",
+                        "parallel_calls")
+#: Shown whatever the type.
+COMMON_FIELDS = ("name", "office", "type", "is_active", "base_url", "request_timeout")
+
+
+@dataclass(frozen=True)
+class LocalChecks:
+    """Which of the portal's local checks apply to a target, each BLOCKING, WARNING or None (not checked).
+
+    eur_currency:        the office's default currency must be EUR
+    finnish_ocr:         the office's OCR number type must be Finnish
+    vat_number_at_zero:  a customer invoiced at 0 % VAT must have a VAT registration number
+    corporate_id:        every customer must have a valid corporate ID (the matching key of some targets)
+    iban:                the office or region must have an IBAN
+    sales_ledger_number: every customer must have a customer number (sales ledger number)
+    required_codes:      the Codes tab kinds every object in use must have a code for; a callable gets the
+                         parsed start text (e-conomic needs tax codes only for the voucher method)
+    """
+
+    eur_currency: str | None = None
+    finnish_ocr: str | None = None
+    vat_number_at_zero: str | None = BLOCKING
+    corporate_id: str | None = WARNING
+    iban: str | None = None
+    sales_ledger_number: str | None = None
+    required_codes: tuple[str, ...] | Callable[[dict], tuple[str, ...]] = ()
+
+    def codes_required(self, start_text: dict) -> tuple[str, ...]:
+        return self.required_codes(start_text) if callable(self.required_codes) else self.required_codes
+
+
+@dataclass(frozen=True)
+class SendPolicy:
+    """How hard the engine may push the target.
+
+    parallel_calls:          invoices in flight at once per export (an export may override it)
+    requests_per_second:     shared by every worker of an export; None = no limit
+    confirm_after_seconds:   a pending send (upload, then confirm) is first confirmed after this long,
+    confirm_backoff_max:     then at growing intervals up to this,
+    confirm_timeout_seconds: and given up (in doubt, never resent) after this long.
+    """
+
+    parallel_calls: int = 4
+    requests_per_second: float | None = None
+    confirm_after_seconds: float = 2.0
+    confirm_backoff_max: float = 60.0
+    confirm_timeout_seconds: float = 600.0
+
+
+@dataclass(frozen=True)
+class DemoExport:
+    """The export ``seed_demo`` creates for this target, pointing at its simulator.
+
+    office: the demo office's code; group: the export setting group it joins; fields: plain fields of the
+    export; secrets: its secret fields; codes: the Codes tab as (kind, Opter object code) -> target code.
+    """
+
+    name: str
+    office: str
+    group: str
+    fields: dict = field(default_factory=dict)
+    secrets: dict = field(default_factory=dict)
+    codes: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Target:
+    type: str  # stored on the export, e.g. "efinancials"
+    label: str  # the Type drop-down, as Opter names it
+    article: str  # the Opter article that describes the setup, for messages
+    catalogue: Catalogue
+    rules: tuple[Filled | Equals, ...] = ()
+    #: field -> what the article says about it for this type, beyond the rules (shown as help)
+    help: dict[str, str] = field(default_factory=dict)
+    #: fields this type uses besides COMMON_FIELDS and the fields of its rules
+    uses: tuple[str, ...] = ()
+    start_text: KeyValueSchema | WordSchema = field(default_factory=KeyValueSchema)
+    checks: LocalChecks = field(default_factory=LocalChecks)
+    transfer_methods: tuple[str, ...] = ("",)
+    connector: str | None = None  # dotted path of the Connector class
+    simulator: str | None = None  # dotted path of create_simulator(mount)
+    sandbox_prefix: str = ""  # the simulator's base path, e.g. "/efinancials/v1"
+    demo: DemoExport | None = None
+    policy: SendPolicy = field(default_factory=SendPolicy)
+    #: Countries the integration was tested for (shown in the help text), e.g. ("FI",)
+    markets: tuple[str, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        return self.catalogue.display_name
+
+    def meaning_of(self, field_name: str) -> str:
+        """What goes into ``field_name`` for this type: the rule's meaning, else the help."""
+        for rule in self.rules:
+            if isinstance(rule, Filled) and rule.field == field_name:
+                return rule.meaning
+        return self.help.get(field_name, "")
+
+    @property
+    def fields_used(self) -> tuple[str, ...]:
+        used = set(COMMON_FIELDS) | {rule.field for rule in self.rules} | set(self.uses) | set(self.help)
+        return tuple(name for name in GENERAL_FIELDS + FILE_TRANSFER_FIELDS if name in used)
