@@ -90,8 +90,8 @@ def test_heeros_needs_one_file_per_invoice_and_the_heeros_api_method(db):
 def test_the_heeros_method_is_refused_for_other_types(db):
     form = InvoiceExportForm(data=form_data("netvisor", transfer_method="heeros_api"))
     assert not form.is_valid()
-    assert errors_of(form, "transfer_method") == ["Method Heeros API is not used by the type Netvisor API: choose None "
-                                                  "(API type)."]
+    assert errors_of(form, "transfer_method") == ("Method Heeros API is not used by the type Netvisor API: choose None "
+                                                  "(API type).")
 
 
 def test_netvisor_office_code_must_be_a_valid_finnish_business_id(db):
