@@ -76,6 +76,7 @@ class KnobValues:
     match: str = ""
     seed: int | None = None
     script: list[ScriptedFault] = field(default_factory=list)
+    reject_credentials: bool = False  # refuse every call's credentials, as a revoked key would be
 
 
 _RATE_NAMES = ("error_rate", "drop_rate", "throttle_rate")
@@ -227,6 +228,12 @@ def _convert(name: str, raw):
             return str(raw or "")
         if name == "seed":
             return None if raw in (None, "") else int(raw)
+        if name == "reject_credentials":
+            if isinstance(raw, str):
+                if raw.lower() not in ("true", "false", "1", "0"):
+                    raise KnobError("reject_credentials must be true or false.")
+                return raw.lower() in ("true", "1")
+            return bool(raw)
         if name in _RATE_NAMES:
             value = float(raw)
             if not 0.0 <= value <= 1.0:

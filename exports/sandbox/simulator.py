@@ -1,9 +1,18 @@
-"""The base of every simulator: knobs around the protocol, options, reset, and the received view.
+"""The base of every simulator: knobs around the protocol, options, reset, routing, authentication and
+error bodies, and the received view.
 
-A subclass implements ``handle_api(request)`` (the vendor's protocol), ``reset_state()``,
-``received()`` (what the simulator was sent, as JSON-ready data) and optionally ``received_html()``.
-Protocol quirks the vendor documentation leaves open are declared in an ``Options`` dataclass so
-they can be changed at start and over the control endpoint, like the fault knobs.
+A subclass
+- declares its routes (``add_routes``: ``add("GET", "/v1/clients/<int:id>", handler)``);
+- checks credentials in ``authenticate(request)`` (raise AuthFailed);
+- words every error once in ``error_response(status, messages, headers)``: JSON by default, the vendor's
+  XML envelope in an XML simulator; the fault knobs, unknown routes and refused credentials all go
+  through it, so nothing else needs overriding;
+- keeps its state in ``reset_state()`` (a ``store.Store``), reports ``received()`` (what it was sent, as
+  JSON-ready data) and optionally ``received_html()``;
+- tells the contract tests what it holds: ``booked_invoices()``, ``customer_keys()``, and in
+  ``write_steps`` which call performs each step of a send.
+Protocol quirks the vendor documentation leaves open are declared in an ``Options`` dataclass so they
+can be changed at start and over the control endpoint, like the fault knobs.
 """
 from __future__ import annotations
 
@@ -16,7 +25,7 @@ import types
 import typing
 
 from .knobs import CallLog, KnobError, Knobs
-from .wsgi import DropConnection, Request, Response, html_response, json_response
+from .wsgi import DropConnection, HttpError, Request, Response, Router, html_response, json_response
 
 GARBAGE_BODY = b"<html><head><title>502 Bad Gateway</title></head><body>upstream sent nonsense</body></html>"
 
@@ -26,15 +35,38 @@ class NoOptions:
     pass
 
 
+class AuthFailed(Exception):
+    """The request's credentials are refused; ``status`` is what the vendor answers (401 mostly)."""
+
+    def __init__(self, message: str, status: int = 401):
+        super().__init__(message)
+        self.status = status
+
+
+class ApiError(Exception):
+    """An error answer in the simulator's own body shape (``Simulator.error_response``)."""
+
+    def __init__(self, status: int, *messages: str, headers: list[tuple[str, str]] | None = None, **details):
+        super().__init__(f"{status}: {'; '.join(messages)}")
+        self.status = status
+        self.messages = list(messages)
+        self.headers = headers or []
+        self.details = details
+
+
 class Simulator:
     name = ""
     title = ""
     Options: type = NoOptions
     #: paths under the mount that are the vendor's API; everything else is the sandbox's own pages
     api_prefix = "/"
+    #: step of a send -> regular expression over "METHOD /path" of the call that performs it
+    write_steps: dict[str, str] = {}
 
     def __init__(self, mount: str, **initial):
         self.mount = mount.rstrip("/")
+        self.router = Router()
+        self.add_routes(self.router.add)
         knob_values = {k: v for k, v in initial.items() if k in Knobs.names()}
         self._initial_options = self._options_with(self.Options(), {
             k: v for k, v in initial.items() if k not in Knobs.names()})
@@ -117,7 +149,33 @@ class Simulator:
 
     def fault_response(self, status: int, retry_after: int | None) -> Response:
         headers = [("Retry-After", str(retry_after))] if retry_after is not None else []
-        return json_response({"code": status, "messages": ["Simulated fault."]}, status, headers)
+        return self.error_response(status, ["Simulated fault."], headers)
+
+    def handle_api(self, request: Request) -> Response:
+        """Credentials, then the route, then the handler (under the store's lock); errors in the
+        simulator's own body shape."""
+        try:
+            if self.knobs.values.reject_credentials:
+                raise AuthFailed("The credentials were refused (sandbox knob reject_credentials).")
+            self.authenticate(request)
+            handler, params, known = self.router.resolve(request.method, request.path)
+            if handler is None:
+                status = 405 if known else 404
+                reason = "Method not allowed" if known else "Unknown route"
+                raise ApiError(status, f"{reason}: {request.method} {request.path}")
+            with self.store.lock:
+                return handler(request, **params)
+        except AuthFailed as exc:
+            return self.error_response(exc.status, [str(exc)])
+        except ApiError as exc:
+            return self.error_response(exc.status, exc.messages, exc.headers, **exc.details)
+        except HttpError as exc:
+            return exc.response()
+
+    def error_response(self, status: int, messages: list[str], headers: list[tuple[str, str]] | None = None,
+                       **details) -> Response:
+        """Every error this simulator answers. Default: {"code": status, "messages": [...]}."""
+        return json_response({"code": status, "messages": messages, **details}, status, headers)
 
     def handle_page(self, request: Request) -> Response:
         if request.path.rstrip("/") == "/_received":
@@ -127,10 +185,21 @@ class Simulator:
         return json_response({"code": 404, "messages": [f"No such page: {request.path}"]}, 404)
 
     # -- for subclasses -------------------------------------------------------------------------------
+    def add_routes(self, add) -> None:
+        """Declare the vendor's paths: ``add(method, pattern, handler)``."""
+
+    def authenticate(self, request: Request) -> None:
+        """Raise AuthFailed when the request's credentials are wrong."""
+
     def reset_state(self) -> None:
         raise NotImplementedError
 
-    def handle_api(self, request: Request) -> Response:
+    def booked_invoices(self) -> list[dict]:
+        """Every invoice the target holds: {"number", "remote_id", "complete", "has_pdf"}, one per copy."""
+        raise NotImplementedError
+
+    def customer_keys(self) -> list[str]:
+        """The matching key (registry code, customer number ...) of every customer held, one per copy."""
         raise NotImplementedError
 
     def received(self) -> dict:

@@ -11,6 +11,8 @@ import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from ..simulator import AuthFailed
+
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
@@ -21,7 +23,7 @@ class ApiKey:
     password: str
 
 
-class AuthError(Exception):
+class AuthError(AuthFailed):
     """Why a request is refused with 401."""
 
 

@@ -1,16 +1,17 @@
 """Request bodies checked against the API schema (spec sections 8-13), before any business rule.
 
 The server validates "format, required and allowed fields" against its OpenAPI document; these
-tables are that document's writable fields as the client libraries copied them. Read-only fields
-(id, number, status, totals ...) are not writable and are refused like unknown ones.
+tables are that document's writable fields as the client libraries copied them, turned into JSON
+Schemas and checked with jsonschema (exports.sandbox.validation). Read-only fields (id, number, status,
+totals ...) are not writable and are refused like unknown ones.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 
-STR, INT, NUM, BOOL, DATE, OBJ, LIST = "string", "integer", "number", "boolean", "date", "object", "array"
+from ..validation import BOOL, DATE, INT, LIST, NUM, OBJ, STR, object_schema
+from ..validation import problems_in as schema_problems
 
 CLIENT_FIELDS = {
     "is_client": BOOL, "is_supplier": BOOL, "is_staff": BOOL, "name": STR, "alt_name": STR, "code": STR,
@@ -61,6 +62,7 @@ ITEM_FIELDS = {
     "projects_project_id": INT, "projects_location_id": INT, "projects_person_id": INT,
 }
 ITEM_REQUIRED = frozenset({"products_id", "amount", "custom_title"})
+ITEM_SCHEMA = object_schema(ITEM_FIELDS, ITEM_REQUIRED)
 
 FILE_FIELDS = {"name": STR, "contents": STR}
 FILE_REQUIRED = frozenset({"name", "contents"})
@@ -69,39 +71,12 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def problems_in(body, fields: dict[str, str], required: frozenset, *, where: str = "",
-                partial: bool = False) -> list[str]:
+                partial: bool = False, items: dict | None = None) -> list[str]:
     """Every schema problem of ``body``; empty when it conforms. ``partial``: PATCH, nothing required."""
     if not isinstance(body, dict):
         return [f"{where or 'body'}: a JSON object is expected."]
-    problems = []
-    for name in sorted(set(body) - set(fields)):
-        problems.append(f"{where}{name}: unknown or read-only field.")
-    if not partial:
-        for name in sorted(required):
-            if body.get(name) is None:
-                problems.append(f"{where}{name}: is required.")
-    for name, kind in fields.items():
-        if name in body and body[name] is not None and not _is_kind(body[name], kind):
-            problems.append(f"{where}{name}: must be {'a date YYYY-MM-DD' if kind == DATE else 'a ' + kind}.")
-    return problems
-
-
-def _is_kind(value, kind: str) -> bool:
-    if kind == STR:
-        return isinstance(value, str)
-    if kind == BOOL:
-        return isinstance(value, bool)
-    if kind == INT:
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == NUM:
-        return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
-    if kind == OBJ:
-        return isinstance(value, dict)
-    if kind == LIST:
-        return isinstance(value, list)
-    if kind == DATE:
-        return isinstance(value, str) and parse_date(value) is not None
-    return False
+    return schema_problems(body, object_schema(fields, required, partial=partial, items=items),
+                           where=where.rstrip("."))
 
 
 def parse_date(value: str) -> date | None:
