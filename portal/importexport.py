@@ -212,7 +212,11 @@ class ChoiceWidget(widgets.Widget):
 
     def __init__(self, choices, coerce_to_string=True, allow_blank=True):
         super().__init__(coerce_to_string=coerce_to_string)
-        self.choices = [(value, str(label)) for value, label in choices]
+        self._choices = choices  # read when used: a model's choices may be a callable (export types)
+
+    @property
+    def choices(self) -> list[tuple]:
+        return [(value, str(label)) for value, label in self._choices]
 
     def clean(self, value, row=None, **kwargs):
         text = cell_text(value)

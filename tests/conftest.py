@@ -2,7 +2,7 @@ import pytest
 
 from portal.roles import sync_roles
 
-pytest_plugins = ["tests.fixtures.sandbox"]
+pytest_plugins = ["tests.fixtures.sandbox", "tests.fixtures.contract", "tests.catalogue_coverage"]
 
 
 @pytest.fixture

@@ -172,9 +172,12 @@ class Connector:
     def http_client(self, base_url: str, **options):
         """The run's HTTP session for this export: its timeout, secrets, the engine's recorder and this
         connector's cancel switch (exports.connectors.http.HttpClient takes the rest)."""
+        from django.conf import settings
+
         from .http import HttpClient
 
         options.setdefault("timeout", self.export.request_timeout or 30)
         options.setdefault("secrets", self.export.secret_values())
+        options.setdefault("throttle_wait_max", getattr(settings, "EXPORT_THROTTLE_WAIT_MAX_SECONDS", 300.0))
         return HttpClient(base_url, catalogue=self.catalogue, recorder=self.recorder, cancelled=self.cancelled,
                           **options)

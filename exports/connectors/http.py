@@ -27,6 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -65,14 +66,16 @@ class CallRecord:
     retried: bool = False  # an attempt urllib3 retried before the final one
 
 
-class HttpStatusError(Exception):
-    """A 4xx answer the connector words itself (a refused write, a missing object)."""
+class HttpStatusError(ExportError):
+    """A 4xx answer. A connector catches it to word it itself (a refused write, a missing object); one that
+    does not is the catalogue's "Call to ... {method path} was unsuccessful. Status code {n}."."""
 
-    def __init__(self, response: requests.Response, secrets: tuple[str, ...] = ()):
+    def __init__(self, catalogue: Catalogue, response: requests.Response, secrets: tuple[str, ...] = ()):
         self.response = response
-        self.status = response.status_code
         self.text = excerpt_of(response.text, secrets)
-        super().__init__(f"HTTP {self.status}")
+        method = response.request.method
+        super().__init__(catalogue, "call_unsuccessful", f"{method} {urlsplit(response.url).path}",
+                         response.status_code, status=response.status_code, excerpt=self.text)
 
     def json(self):
         try:
@@ -142,7 +145,9 @@ class HttpClient:
     # -- the one place every call goes through -------------------------------------------------
     def request(self, method: str, path: str, *, json_body=None, xml_body=None, form: dict | None = None,
                 data: bytes | str | None = None, params: dict | None = None,
-                headers: dict | None = None, content_type: str | None = None) -> requests.Response:
+                headers: dict | None = None, content_type: str | None = None,
+                authenticated: bool = True) -> requests.Response:
+        """One call. ``authenticated=False``: without the Auth (the login that obtains a token)."""
         method = method.upper()
         body, kind = _encode(json_body, xml_body, form, data)
         headers = dict(headers or {})
@@ -151,9 +156,9 @@ class HttpClient:
         refreshed = False
         waited = 0.0
         while True:
-            response = self._send(method, path, body, params, headers)
+            response = self._send(method, path, body, params, headers, authenticated)
             status = response.status_code
-            if status in CREDENTIAL_STATUSES and not refreshed and self.auth.on_unauthorized():
+            if status in CREDENTIAL_STATUSES and authenticated and not refreshed and self.auth.on_unauthorized():
                 refreshed = True  # new credentials (a fresh token): the same call once more
                 continue
             if status == 429:
@@ -166,14 +171,15 @@ class HttpClient:
                                   retry_after=delay, excerpt=excerpt_of(response.text, self.secrets))
             return self._checked(method, response)
 
-    def _send(self, method, path, body, params, headers) -> requests.Response:
+    def _send(self, method, path, body, params, headers, authenticated=True) -> requests.Response:
         if self.cancelled.is_set():
             raise self._error("call_cancelled")
         if self.rate_limit is not None:
             self.rate_limit.acquire(self.cancelled)
         request = requests.Request(method, self.url(path), data=body, params=params, headers=headers)
         prepared = self.session.prepare_request(request)
-        self.auth.apply(prepared)
+        if authenticated:
+            self.auth.apply(prepared)
         writing = method not in READ_METHODS
         started = time.monotonic()
         self.calls += 1
@@ -222,7 +228,7 @@ class HttpClient:
             raise self._error("unsuccessful_status", status, retryable=True, status=status, excerpt=excerpt,
                               may_have_reached_target=writing)
         if status >= 400:
-            raise HttpStatusError(response, self.secrets)
+            raise HttpStatusError(self.catalogue, response, self.secrets)
         if self.check_body is not None:
             self.check_body(response)
         return response
@@ -261,9 +267,11 @@ class HttpClient:
             raise self.unparsable(response, f"not XML ({exc})") from exc
 
     def unparsable(self, response: requests.Response, why: str) -> ExportError:
+        """An answer we cannot read. After a write the target did something we cannot see: in doubt."""
         shown = excerpt_of(response.text, self.secrets, limit=200)
-        return self._error("unparsable", f"{response.request.method} {urlsplit(response.url).path}: {why}: "
-                                         f"{shown!r}", status=response.status_code)
+        method = response.request.method
+        return self._error("unparsable", f"{method} {urlsplit(response.url).path}: {why}: {shown!r}",
+                           status=response.status_code, may_have_reached_target=method not in READ_METHODS)
 
     # -- internals ---------------------------------------------------------------------------------
     def _error(self, code, *params, **kwargs) -> ExportError:
@@ -317,9 +325,22 @@ class HttpClient:
                                      error=str(attempt.error or ""), retried=True))
 
 
+def json_ready(value):
+    """A JSON-ready copy of a body. Amounts are Decimal up to here; JSON numbers are written from float,
+    which is exact for the at most 15 significant digits of any amount, price or rate we hold."""
+    if isinstance(value, dict):
+        return {k: json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(v) for v in value]
+    if isinstance(value, Decimal):
+        whole = value == value.to_integral_value() and value.as_tuple().exponent >= 0
+        return int(value) if whole else float(value)
+    return value
+
+
 def _encode(json_body, xml_body, form, data) -> tuple[bytes | str | dict | None, str | None]:
     if json_body is not None:
-        return json.dumps(json_body, ensure_ascii=False).encode(), "application/json"
+        return json.dumps(json_ready(json_body), ensure_ascii=False).encode(), "application/json"
     if xml_body is not None:
         if isinstance(xml_body, (bytes, str)):
             return xml_body if isinstance(xml_body, bytes) else xml_body.encode(), "application/xml; charset=utf-8"

@@ -7,6 +7,7 @@ connectors hand that to ``OpterData.load``, which replaces the previous chunk.
 """
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 
 from accounting.models import Invoice, InvoiceLine
@@ -43,6 +44,12 @@ class OpterData:
         self._lines = {invoice_id: grouped.get(invoice_id, []) for invoice_id in ids}
         # The resolvers hold these customers' sales accounts; they are rebuilt when new customers appear.
         self._customers |= {invoice.customer_id for invoice in invoices}
+        # Everything else build() asks for, read now, once per distinct value: build() stays query-free.
+        for invoice in invoices:
+            self._resolver(period_label(invoice))
+            self.iban(invoice)
+            with contextlib.suppress(AccountCodingError):
+                self.receivable(invoice)
 
     def lines_of(self, invoice: Invoice) -> list[InvoiceLine]:
         if invoice.pk not in self._lines:

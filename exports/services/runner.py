@@ -436,15 +436,16 @@ def _render_pdf(run, connector: Connector, item: ExportItem) -> tuple[bytes | No
         return render_invoice_pdf(item.invoice, reduced=export.reduce_pdf_file_size), True
     except InvoicePdfError as exc:
         code = connector.catalogue.qualified("invoice_file_not_generated")
-        detail = getattr(exc, "detail", "")
+        message = connector.catalogue.text("invoice_file_not_generated")
+        detail = "\n".join(part for part in (str(exc), getattr(exc, "detail", "")) if part)
         if connector.pdf_failure_is_warning:
-            text = ENGINE.text("pdf_attach_warning", item.invoice.number, str(exc))
+            text = ENGINE.text("pdf_attach_warning", item.invoice.number, message)
             item.warning_message = text
             events.record(run, code, text, item=item, level=EventLevel.WARNING, excerpt=detail)
             return None, True
-        _set_state(item, ItemState.FAILED, code=code, message=str(exc))
+        _set_state(item, ItemState.FAILED, code=code, message=message)
         _count(run.pk, ItemState.FAILED)
-        events.record(run, code, str(exc), item=item, level=EventLevel.ERROR, excerpt=detail)
+        events.record(run, code, message, item=item, level=EventLevel.ERROR, excerpt=detail)
         return None, False
 
 
@@ -516,7 +517,9 @@ def _send_with_retries(run, connector: Connector, item: ExportItem, payload: Pay
     down (429) uses none of it."""
     invoice, export = item.invoice, item.export
     max_attempts = int(_setting("EXPORT_MAX_ATTEMPTS", 5))
-    failures, progress_mark = 0, len(steps)
+    # A target that keeps asking us to wait is waited for, but not for ever.
+    max_throttled = int(_setting("EXPORT_MAX_THROTTLED_ATTEMPTS", 20))
+    failures, throttled, progress_mark = 0, 0, len(steps)
     while True:
         claim = _claim_for_sending(item)
         if claim == "already_sent":
@@ -534,9 +537,11 @@ def _send_with_retries(run, connector: Connector, item: ExportItem, payload: Pay
         except ExportError as exc:
             if len(steps) > progress_mark:
                 failures, progress_mark = 0, len(steps)
-            if not exc.throttled:
+            if exc.throttled:
+                throttled += 1
+            else:
                 failures += 1
-            if not _after_failed_attempt(run, item, exc, final=failures >= max_attempts):
+            if not _after_failed_attempt(run, item, exc, final=failures >= max_attempts or throttled >= max_throttled):
                 return
             delay = _backoff(max(1, failures), exc.retry_after)
             events.record(run, ENGINE.qualified("retrying"),

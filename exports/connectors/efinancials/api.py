@@ -4,7 +4,6 @@ writes handed back for the caller to word.
 """
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from portal.redaction import redact_text
@@ -90,7 +89,7 @@ class EFinancialsApi:
     def write(self, method: str, path: str, body: dict | None = None) -> dict:
         """POST/PATCH/PUT; the result object. Raises WriteRefused for a refusal the caller must word."""
         try:
-            response = self.http.request(method, path, json_body=None if body is None else wire(body))
+            response = self.http.request(method, path, json_body=body)
         except HttpStatusError as exc:
             raise WriteRefused(exc.status, self._detail(exc)) from None
         if not response.content.strip():
@@ -120,15 +119,3 @@ class EFinancialsApi:
     def _unparsable(self, detail: str) -> ExportError:
         return ExportError(CATALOGUE, "unparsable", redact_text(detail, self.secrets))
 
-
-def wire(value):
-    """JSON-ready copy of a body. Amounts are Decimal up to here; JSON numbers are written from float,
-    which is exact for the at most 15 significant digits of any amount, price or rate we hold."""
-    if isinstance(value, dict):
-        return {k: wire(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [wire(v) for v in value]
-    if isinstance(value, Decimal):
-        whole = value == value.to_integral_value() and value.as_tuple().exponent >= 0
-        return int(value) if whole else float(value)
-    return value
