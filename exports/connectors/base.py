@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..catalogue import Catalogue
+from .errors import ExportError
+from .http import HttpClient
 from .steps import Steps
 
 if TYPE_CHECKING:
@@ -73,40 +75,6 @@ class SendResult:
     ref: RemoteRef
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (qualified code, message)
     pending: Ticket | None = None  # submitted, confirm later
-
-
-class ExportError(Exception):
-    """A failure with a catalogue code and parameters.
-
-    retryable:               a transient fault (connect error, 429, 502/503/504): the engine tries again
-    may_have_reached_target: the call may have taken effect (timeout, 5xx after sending, dropped answer):
-                             the engine reconciles with find_existing before anything is sent again
-    retry_after:             seconds the target asked us to wait (429 Retry-After)
-    throttled:               the target refused for load (429): waiting for it uses up no retry budget
-    status:                  the HTTP status of the answer, if there was one
-    """
-
-    def __init__(self, catalogue: Catalogue, code: str, *params, retryable: bool = False,
-                 may_have_reached_target: bool = False, retry_after: float | None = None, excerpt: str = "",
-                 status: int | None = None, throttled: bool = False):
-        self.catalogue = catalogue
-        self.short_code = code
-        self.code = catalogue.qualified(code)
-        self.params = [str(p) if not isinstance(p, (list, tuple)) else ", ".join(map(str, p)) for p in params]
-        self.message = catalogue.text(code, *params)
-        self.retryable = retryable
-        self.may_have_reached_target = may_have_reached_target
-        self.retry_after = retry_after
-        self.excerpt = excerpt
-        self.status = status
-        self.throttled = throttled
-        super().__init__(self.message)
-
-    @classmethod
-    def from_coding(cls, catalogue: Catalogue, exc) -> ExportError:
-        """An accounting.services.coding.AccountCodingError in the target's catalogue: same code, same text,
-        same parameters."""
-        return cls(catalogue, exc.code, *exc.params)
 
 
 class Connector:
@@ -172,9 +140,7 @@ class Connector:
     def http_client(self, base_url: str, **options):
         """The run's HTTP session for this export: its timeout, secrets, the engine's recorder and this
         connector's cancel switch (exports.connectors.http.HttpClient takes the rest)."""
-        from django.conf import settings
-
-        from .http import HttpClient
+        from django.conf import settings  # read per run: tests change it
 
         options.setdefault("timeout", self.export.request_timeout or 30)
         options.setdefault("secrets", self.export.secret_values())

@@ -42,7 +42,7 @@ from portal.redaction import redact_mapping, redact_text
 
 from ..catalogue import Catalogue
 from .auth import Auth, NoAuth
-from .base import ExportError
+from .errors import ExportError
 
 USER_AGENT = "invoice-export-portal/0.1 (+opter invoice export)"
 EXCERPT_CHARS = 1500
