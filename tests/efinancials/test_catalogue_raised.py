@@ -1,10 +1,8 @@
 """Every message of the E-Financials catalogue, raised for real: by the connector talking to the sandbox
 over a socket, or by its checks of Opter's data. One scenario per code; a code without a scenario fails."""
-import signal
 import socket
 
 import pytest
-from celery.exceptions import SoftTimeLimitExceeded
 
 from accounting.models import Account, AccountCodingChart, ChartAccountRole
 from exports.connectors.base import ExportError
@@ -334,27 +332,6 @@ def test_catalogue_message_is_raised(code, estonia, monkeypatch):
 
 
 # -- more ways to the same messages --------------------------------------------------------------------------
-
-def test_a_worker_stopped_during_a_call_cancels_the_call(estonia):
-    """Celery's soft time limit raises inside the running call; the connector then takes no more work."""
-    invoice = estonia.invoice()
-    connector = prepared(estonia, invoice)
-    payload = connector.build(invoice, None)
-    estonia.efin.configure({"latency_ms": 1000})
-
-    def soft_time_limit(signum, frame):
-        raise SoftTimeLimitExceeded()
-
-    previous = signal.signal(signal.SIGALRM, soft_time_limit)
-    signal.setitimer(signal.ITIMER_REAL, 0.2)
-    try:
-        error = raised_by(connector.send, invoice, payload)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    assert error.code == "efinancials.call_cancelled" and error.may_have_reached_target
-    assert raised_by(connector.send, invoice, payload).code == "efinancials.export_cancelled"
-
 
 def test_inactive_and_missing_projects(estonia):
     invoice = estonia.invoice(Line(project="Long haul"))
