@@ -1,5 +1,7 @@
 """Invoice exports (General / File transfer / Codes tabs), export setting groups, and the export log
 (runs, items, events)."""
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -28,6 +30,8 @@ class Report(models.TextChoices):
 
 
 SECRET_FIELDS = ("password", "client_key", "api_token")
+#: A run not picked up this long after it expected to be is stalled (shown so, and re-queued by the sweeper).
+STALL_GRACE_SECONDS = 60
 
 
 class InvoiceExport(models.Model):
@@ -179,8 +183,14 @@ class RunScope(models.TextChoices):
 class RunStatus(models.TextChoices):
     QUEUED = "queued", "Queued"
     RUNNING = "running", "Running"
+    STOPPED = "stopped", "Stopped (can be resumed)"
     COMPLETED = "completed", "Completed"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+#: The run has ended: nothing more happens unless someone retries its failed invoices.
+FINISHED_STATUSES = (RunStatus.COMPLETED, RunStatus.FAILED, RunStatus.CANCELLED)
 
 
 class ExportRun(models.Model):
@@ -202,16 +212,24 @@ class ExportRun(models.Model):
     skipped = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
-    # A worker holds the run while it works on it; a re-delivered task waits for the lease to expire,
-    # so two workers never send the same run's items at once.
+    # A worker holds the run while it works on it, renewing this short lease by a heartbeat; a second
+    # delivery waits for it, and the sweeper re-queues a run whose lease ran out (its worker died).
     lease_owner = models.CharField(max_length=100, blank=True)
     lease_expires = models.DateTimeField(null=True, blank=True)
+    # When the run expects to be picked up again (waiting for another run's export, for confirmations,
+    # or just queued): until then the sweeper leaves it alone.
+    resume_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True, help_text="What the run is waiting for.")
+    cancel_requested_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                            blank=True, related_name="+")
 
     class Meta:
         ordering = ["-created_at"]
         default_permissions = ("view",)
         permissions = [("run_export", "Can export and send invoices"),
-                       ("retry_export", "Can retry failed invoices of a run")]
+                       ("retry_export", "Can retry failed invoices of a run"),
+                       ("cancel_export", "Can cancel or resume a run")]
 
     def __str__(self):
         kind = "Preview" if self.is_preview else "Export"
@@ -229,7 +247,17 @@ class ExportRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.COMPLETED, RunStatus.FAILED)
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def is_stalled(self) -> bool:
+        """Unfinished, nobody holds it, and it is past the time it should have been picked up again."""
+        if self.is_finished or self.status == RunStatus.STOPPED:
+            return False
+        now = timezone.now()
+        lease_gone = self.lease_expires is None or self.lease_expires < now
+        overdue = self.resume_at is None or self.resume_at < now - timedelta(seconds=STALL_GRACE_SECONDS)
+        return lease_gone and overdue
 
 
 class ItemState(models.TextChoices):
@@ -324,6 +352,23 @@ class ExportEvent(models.Model):
             raise RuntimeError("Export events are append-only.")
         self.excerpt = (self.excerpt or "")[:EXCERPT_LIMIT]
         super().save(*args, **kwargs)
+
+
+class ExportLease(models.Model):
+    """One sender per export at a time: the run (and worker) sending to this export now. Customers,
+    products and dimensions are created by one run at a time, and an invoice in flight in one run is
+    never touched by another. Kept alive by the run's heartbeat; an expired lease may be taken over."""
+
+    export = models.OneToOneField(InvoiceExport, on_delete=models.CASCADE, primary_key=True, related_name="lease")
+    run = models.ForeignKey(ExportRun, on_delete=models.CASCADE, related_name="+")
+    owner = models.CharField(max_length=100)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"{self.export} held by run #{self.run_id} until {self.expires_at:%H:%M:%S}"
 
 
 class AccessToken(models.Model):

@@ -43,6 +43,7 @@ from portal.redaction import redact_mapping, redact_text
 from ..catalogue import Catalogue
 from .auth import Auth, NoAuth
 from .errors import ExportError
+from .steps import flush_pending
 
 USER_AGENT = "invoice-export-portal/0.1 (+opter invoice export)"
 EXCERPT_CHARS = 1500
@@ -172,6 +173,8 @@ class HttpClient:
             return self._checked(method, response)
 
     def _send(self, method, path, body, params, headers, authenticated=True) -> requests.Response:
+        # What the last call achieved is committed before this one goes out (exports.connectors.steps).
+        flush_pending()
         if self.cancelled.is_set():
             raise self._error("call_cancelled")
         if self.rate_limit is not None:

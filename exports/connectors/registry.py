@@ -128,8 +128,8 @@ def has_connector(export_type: str) -> bool:
     return True
 
 
-def connector_for(export, *, recorder=None):
-    return connector_class(export.type)(export, recorder=recorder)
+def connector_for(export, *, recorder=None, rate_limit=None):
+    return connector_class(export.type)(export, recorder=recorder, rate_limit=rate_limit)
 
 
 @contextmanager

@@ -1,100 +1,64 @@
-"""Executing an export run: the item state machine that gives the exactly-once effect.
+"""Executing an export run: every unfinished item of the run, export by export, chunk by chunk.
 
-    planned --mark sending, COMMIT--> sending --answer--> sent | failed
-                                         |
-                          timeout / 5xx / dropped answer (may have reached the target)
-                                         v
-                                      unknown --find_existing(refresh)--> sent (reconciled) | planned (resend)
-
-- The state is committed before every call, so a crash between the call and the answer leaves
-  ``sending`` or ``unknown``; the next delivery of the task reconciles those with the target first.
-- A partial unique index allows only one item per (export, invoice) in ``sending``/``unknown``; and an
-  invoice this portal already sent to an export is never sent to it again. So two runs of the same
-  invoice cannot both send, whatever the timing.
-- A worker holds a lease on the run while working; a re-delivered task waits until the lease expires.
+- **One worker per run, one run per export.** The worker holds the run's lease and, while it sends to an
+  export, that export's lease (exports.services.leases); a heartbeat renews both. A run that meets an
+  export another run is sending to waits (its items stay planned) and comes back; it never reports
+  completed while an item is unsent. An invoice left in flight by another run that is no longer working
+  on the export is handed over and finished here.
+- **Chunks.** Items, their invoices and lines are read CHUNK_SIZE at a time; no query grows with the period.
+- **Parallel calls.** Within an export, up to the target's ``parallel_calls`` invoices are sent at once
+  (exports.services.pool), under the export's shared rate limit (exports.services.ratelimit).
+- **Stop, cancel, recover.** A stop request (SIGTERM to export_invoices) and a cancel request (the run
+  page) end the run after the calls in flight; a worker that dies leaves leases that expire, and the
+  sweeper (exports.services.sweeper) re-queues the run. The item state machine is exports.services.sending.
 """
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db import connection, transaction
+from django.db.models import Count, F, Max
 from django.utils import timezone
 
 from accounting.models import Invoice
 
 from ..catalogue import ENGINE
-from ..connectors.base import Connector, ExportError, Payload, SendResult, Ticket
+from ..connectors import registry
+from ..connectors.base import ExportError
 from ..connectors.registry import NoConnector, connector_for
-from ..connectors.steps import Steps
 from ..models import FINAL_STATES, IN_FLIGHT_STATES, EventLevel, ExportItem, ExportRun, ItemState, RunStatus
-from . import events
+from . import events, leases, ratelimit
+from .events import CallRecorder, EventLog
+from .pool import run_all
+from .sending import ItemSender, Results
 from .setup_check import blocking_summary
 
 logger = logging.getLogger("exports")
 
-LEASE_SECONDS = 600
 CHUNK_SIZE = 500
-
-
-def _setting(name, default):
-    return getattr(settings, name, default)
-
-
-# Indirection so tests can observe backoff without waiting.
-sleep = time.sleep
+#: How soon a run that waits for another run's export looks again.
+BUSY_RETRY_SECONDS = 5.0
 
 
 @dataclass
 class RunOutcome:
     run_id: int
     status: str
-    lease_busy_for: float = 0.0  # > 0: another worker holds the run; try again after this many seconds
+    lease_busy_for: float = 0.0  # > 0: another worker or run holds what this run needs; come back then
     confirm_in: float = 0.0  # > 0: sends wait for the target's confirmation; come back after this long
 
 
-class RunCancelled(Exception):
-    pass
-
-
-# -- lease ------------------------------------------------------------------------------------------
-
-def _acquire_lease(run_id: int, owner: str) -> float:
-    """Take the run for this worker. Returns 0 on success, else seconds until the current lease expires."""
-    now = timezone.now()
-    taken = ExportRun.objects.filter(pk=run_id).filter(
-        Q(lease_owner="") | Q(lease_owner=owner) | Q(lease_expires__lt=now) | Q(lease_expires__isnull=True)
-    ).update(lease_owner=owner, lease_expires=now + timedelta(seconds=LEASE_SECONDS))
-    if taken:
-        return 0.0
-    expires = ExportRun.objects.filter(pk=run_id).values_list("lease_expires", flat=True).first()
-    return max(1.0, (expires - now).total_seconds()) if expires else 1.0
-
-
-def _renew_lease(run_id: int, owner: str) -> None:
-    ExportRun.objects.filter(pk=run_id, lease_owner=owner).update(
-        lease_expires=timezone.now() + timedelta(seconds=LEASE_SECONDS))
-
-
-def _release_lease(run_id: int, owner: str) -> None:
-    ExportRun.objects.filter(pk=run_id, lease_owner=owner).update(lease_owner="", lease_expires=None)
+def _setting(name, default):
+    return getattr(settings, name, default)
 
 
 # -- counters ---------------------------------------------------------------------------------------
-
-COUNTER_OF = {ItemState.SENT: "exported", ItemState.PREVIEWED: "previewed", ItemState.SKIPPED: "skipped",
-              ItemState.FAILED: "failed"}
-
-
-def _count(run_id: int, state: str) -> None:
-    column = COUNTER_OF[state]
-    ExportRun.objects.filter(pk=run_id).update(**{column: F(column) + 1})
-
 
 def refresh_counters(run: ExportRun) -> None:
     """Recount from the items (after a retry resets some of them): one grouped query."""
@@ -107,49 +71,304 @@ def refresh_counters(run: ExportRun) -> None:
     run.save(update_fields=["to_export", "exported", "previewed", "skipped", "failed"])
 
 
+# -- the heartbeat ----------------------------------------------------------------------------------------
+
+class Heartbeat:
+    """Keeps the run's and the export's leases alive and watches for a cancel request.
+
+    A thread of its own (with its own database connection) when the run's work is committed as it goes;
+    inside a caller's transaction (the test suite's) no other connection could see the run, so the
+    engine's loop ticks it instead, between invoices."""
+
+    def __init__(self, run_id: int, owner: str, stop: threading.Event, cancel: threading.Event):
+        self.run_id = run_id
+        self.owner = owner
+        self.stop = stop
+        self.cancel = cancel
+        self.exports: set[int] = set()
+        self.on_stop = None  # called (with no argument) when the run must stop at once
+        self.lost = False
+        self._interval = leases.lease_seconds() / 4
+        self._renewed = time.monotonic()
+        self._done = threading.Event()
+        self._thread = None
+
+    def start(self, threaded: bool) -> None:
+        if threaded:
+            self._thread = threading.Thread(target=self._loop, name=f"heartbeat-run-{self.run_id}", daemon=True)
+            self._thread.start()
+
+    def end(self) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def tick(self) -> None:
+        """Called by the engine between invoices (the only beat when there is no thread)."""
+        if self._thread is None:
+            self._beat()
+
+    def _loop(self) -> None:
+        try:
+            while not self._done.wait(1.0):
+                self._beat()
+        finally:
+            connection.close()
+
+    def _beat(self) -> None:
+        if time.monotonic() - self._renewed >= self._interval:
+            self._renewed = time.monotonic()
+            kept = leases.renew_run(self.run_id, self.owner)
+            kept = all([kept, *(leases.renew_export(export_id, self.owner) for export_id in list(self.exports))])
+            if not kept:  # another worker took over: stop at once, it finishes the run
+                self.lost = True
+                self._halt()
+                return
+        if not self.cancel.is_set() and ExportRun.objects.filter(
+                pk=self.run_id, cancel_requested_at__isnull=False).exists():
+            self.cancel.set()
+            self._halt()
+
+    def _halt(self) -> None:
+        self.stop.set()
+        if self.on_stop:
+            self.on_stop()
+
+
 # -- the run ------------------------------------------------------------------------------------------
 
-def execute_run(run_id: int, *, worker: str | None = None, progress=None) -> RunOutcome:
-    """Work through every unfinished item of the run. Safe to call again at any point (resumable)."""
+def execute_run(run_id: int, *, worker: str | None = None, progress=None,
+                stop: threading.Event | None = None) -> RunOutcome:
+    """Work through every unfinished item of the run. Safe to call again at any point (resumable).
+
+    ``stop``: set it (from a signal handler) to end after the calls in flight; the run is then STOPPED and
+    can be resumed."""
     owner = worker or f"{uuid.uuid4()}"
-    wait = _acquire_lease(run_id, owner)
+    wait = leases.acquire_run(run_id, owner)
     if wait:
         run = ExportRun.objects.get(pk=run_id)
         return RunOutcome(run_id, run.status, lease_busy_for=wait)
+    session = _Session(run_id, owner, progress, stop or threading.Event())
     try:
-        return _execute(run_id, owner, progress)
+        return session.execute()
     finally:
-        _release_lease(run_id, owner)
+        session.heartbeat.end()
+        leases.release_run(run_id, owner)
 
 
-def _execute(run_id: int, owner: str, progress) -> RunOutcome:
-    run = ExportRun.objects.get(pk=run_id)
-    if run.is_finished:
-        return RunOutcome(run_id, run.status)
-    first_start = run.started_at is None
-    run.status = RunStatus.RUNNING
-    run.started_at = run.started_at or timezone.now()
-    run.save(update_fields=["status", "started_at"])
-    if first_start:
-        invoice_count = run.items.values("invoice_id").distinct().count()
-        item_count = run.items.count()
-        events.record(run, ENGINE.qualified("run_started"), ENGINE.text("run_started", invoice_count, item_count),
-                      params=[invoice_count, item_count])
-    try:
-        export_ids = list(run.items.exclude(state__in=FINAL_STATES).order_by("export__name")
-                          .values_list("export_id", flat=True).distinct())
-        for export_id in dict.fromkeys(export_ids):
-            _run_export_items(run, export_id, owner, progress)
-    except Exception as exc:  # anything unforeseen: the run fails visibly instead of hanging "running"
-        logger.exception("Export run %s crashed", run_id)
-        message = ENGINE.text("run_crashed", exc.__class__.__name__ + (f": {exc}" if str(exc) else ""))
-        events.record(run, ENGINE.qualified("run_crashed"), message, level=EventLevel.ERROR)
-        _finish(run, failure_message=message)
-        raise
-    waiting = _next_confirmation_in(run)
-    if waiting is not None:
-        return RunOutcome(run_id, RunStatus.RUNNING, confirm_in=waiting)
-    return _finish(run)
+class _Session:
+    def __init__(self, run_id: int, owner: str, progress, stop: threading.Event):
+        self.run_id = run_id
+        self.owner = owner
+        self.progress = _locked(progress)
+        self.stop = stop
+        self.cancel = threading.Event()
+        self.heartbeat = Heartbeat(run_id, owner, stop, self.cancel)
+        self.busy: list[leases.Busy] = []
+
+    def execute(self) -> RunOutcome:
+        run = ExportRun.objects.get(pk=self.run_id)
+        if run.is_finished or run.status == RunStatus.STOPPED:
+            return RunOutcome(run.pk, run.status)
+        if run.cancel_requested_at:
+            return self.finish_cancelled(run)
+        first_start = run.started_at is None
+        ExportRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.RUNNING, started_at=run.started_at or timezone.now(), note="", resume_at=None)
+        run.refresh_from_db()
+        if first_start:
+            invoice_count = run.items.values("invoice_id").distinct().count()
+            events.record(run, ENGINE.qualified("run_started"), ENGINE.text("run_started", invoice_count,
+                                                                            run.to_export),
+                          params=[invoice_count, run.to_export])
+        self.heartbeat.start(threaded=not connection.in_atomic_block)
+        try:
+            export_ids = (run.items.exclude(state__in=FINAL_STATES).values("export_id")
+                          .annotate(first=Max("export__name")).order_by("first").values_list("export_id", flat=True))
+            for export_id in list(export_ids):
+                if self.stop.is_set():
+                    break
+                self.run_export(run, export_id)
+        except Exception as exc:  # anything unforeseen: the run fails visibly instead of hanging "running"
+            logger.exception("Export run %s crashed", run.pk)
+            message = ENGINE.text("run_crashed", exc.__class__.__name__ + (f": {exc}" if str(exc) else ""))
+            events.record(run, ENGINE.qualified("run_crashed"), message, level=EventLevel.ERROR)
+            return _finish(run, failure_message=message)
+        if self.cancel.is_set():
+            return self.finish_cancelled(run)
+        if self.heartbeat.lost:
+            return RunOutcome(run.pk, RunStatus.RUNNING)  # another worker has it now
+        if self.stop.is_set():
+            return self.stopped(run)
+        return self.wait_or_finish(run)
+
+    # -- one export ---------------------------------------------------------------------------------------
+    def run_export(self, run: ExportRun, export_id: int) -> None:
+        busy = leases.acquire_export(export_id, run.pk, self.owner)
+        if busy is not None:
+            self.busy.append(busy)
+            return
+        self.heartbeat.exports.add(export_id)
+        try:
+            self.send_export(run, export_id)
+        finally:
+            self.heartbeat.exports.discard(export_id)
+            leases.release_export(export_id, self.owner)
+
+    def send_export(self, run: ExportRun, export_id: int) -> None:
+        items = _unfinished_items(run, export_id)
+        first = items.first()
+        if first is None:
+            return
+        export = first.export
+        log = EventLog(run, export.secret_values())
+        recorder = CallRecorder(log)
+        invoices = Invoice.objects.filter(export_items__run=run, export_items__export_id=export_id)
+        try:
+            connector = connector_for(export, recorder=recorder, rate_limit=ratelimit.for_export(export))
+        except NoConnector as exc:
+            _fail_items(run, items, ENGINE.qualified("setup_blocked"), ENGINE.text("setup_blocked", export.name, exc))
+            return
+        self.heartbeat.on_stop = connector.cancel
+        results = Results(run, log, self.progress)
+        try:
+            problems = [p for p in connector.check_setup(invoices) if p.blocking]
+            if problems:
+                message = ENGINE.text("setup_blocked", export.name, blocking_summary(problems))
+                _fail_items(run, items, ENGINE.qualified("setup_blocked"), message)
+                return
+            connector.prepare(invoices)
+            sender = ItemSender(run, connector, log, recorder, results, export.target.policy, self.stop)
+            size = 1 if connection.in_atomic_block else (export.parallel_calls or export.target.policy.parallel_calls)
+            last_pk = 0
+            while not self.stop.is_set():
+                chunk = list(items.filter(pk__gt=last_pk).exclude(state=ItemState.PENDING).order_by("pk")[:CHUNK_SIZE])
+                if not chunk:
+                    break
+                last_pk = chunk[-1].pk
+                _prepare_chunk(run, chunk, sender)
+                connector.prefetch([item.invoice for item in chunk])
+                run_all(chunk, sender.process, size, self.heartbeat.tick, self.stop)
+                results.flush()
+            due = items.filter(state=ItemState.PENDING, confirm_due_at__lte=timezone.now()).order_by("pk")
+            run_all(list(due[:CHUNK_SIZE]), sender.process, size, self.heartbeat.tick, self.stop)
+            if sender.waiting_elsewhere:
+                self.busy.append(leases.Busy(run_id=0, seconds=BUSY_RETRY_SECONDS))
+        except ExportError as exc:
+            _fail_items(run, items, exc.code, exc.message, exc.excerpt)
+        finally:
+            results.flush()
+            log.flush()
+            self.heartbeat.on_stop = None
+            connector.close()
+
+    # -- how the run ends (for now) ------------------------------------------------------------------------
+    def wait_or_finish(self, run: ExportRun) -> RunOutcome:
+        confirm_in = _next_confirmation_in(run)
+        if self.busy or confirm_in is not None:
+            waits = [b.seconds for b in self.busy] + ([confirm_in] if confirm_in is not None else [])
+            wait = max(0.05, min(waits))
+            holders = sorted({b.run_id for b in self.busy if b.run_id})
+            note = (ENGINE.text("waiting_for_export", ", ".join(f"#{n}" for n in holders)) if holders
+                    else ENGINE.text("waiting_for_confirmation") if confirm_in is not None
+                    else ENGINE.text("waiting_in_flight"))
+            ExportRun.objects.filter(pk=run.pk).update(note=note, resume_at=timezone.now() + timedelta(seconds=wait))
+            busy = min((b.seconds for b in self.busy), default=0.0)
+            return RunOutcome(run.pk, RunStatus.RUNNING, lease_busy_for=busy,
+                              confirm_in=0.0 if busy else (confirm_in or 0.0))
+        return _finish(run)
+
+    def stopped(self, run: ExportRun) -> RunOutcome:
+        note = ENGINE.text("stopped")
+        ExportRun.objects.filter(pk=run.pk).update(status=RunStatus.STOPPED, note=note, resume_at=None)
+        events.record(run, ENGINE.qualified("stopped"), note, level=EventLevel.WARNING)
+        return RunOutcome(run.pk, RunStatus.STOPPED)
+
+    def finish_cancelled(self, run: ExportRun) -> RunOutcome:
+        """Every item not sent yet fails with its target's "The invoice export to ... was cancelled."."""
+        run.refresh_from_db()
+        for export_id in run.items.filter(state=ItemState.PLANNED).values_list("export_id", flat=True).distinct():
+            export_items = run.items.filter(export_id=export_id, state=ItemState.PLANNED)
+            first = export_items.select_related("export").first()
+            catalogue = registry.target(first.export.type).catalogue
+            export_items.update(state=ItemState.FAILED, last_error_code=catalogue.qualified("export_cancelled"),
+                                last_error_message=catalogue.text("export_cancelled"), updated_at=timezone.now())
+        who = run.cancel_requested_by.username if run.cancel_requested_by else "the system"
+        message = ENGINE.text("cancelled_by", who)
+        events.record(run, ENGINE.qualified("cancelled"), message, level=EventLevel.WARNING)
+        return _finish(run, failure_message=message, status=RunStatus.CANCELLED)
+
+
+def _locked(progress):
+    if progress is None:
+        return None
+    lock = threading.Lock()
+
+    def call(item):
+        with lock:
+            progress(item)
+
+    return call
+
+
+def _unfinished_items(run: ExportRun, export_id: int):
+    return (run.items.filter(export_id=export_id).exclude(state__in=FINAL_STATES)
+            .select_related("export", "invoice__customer", "invoice__office", "invoice__region",
+                            "invoice__period", "invoice__currency", "invoice__payment_condition"))
+
+
+def _prepare_chunk(run: ExportRun, chunk: list[ExportItem], sender: ItemSender) -> None:
+    """Per chunk, not per invoice: what this portal already sent to the export (and in which run), the
+    steps an earlier run of this export left for an invoice, and in-flight items other runs left."""
+    if run.is_preview:
+        return
+    export_id = chunk[0].export_id
+    by_invoice = {item.invoice_id: item for item in chunk}
+    ours = [item.pk for item in chunk]
+    others = ExportItem.objects.filter(export_id=export_id, invoice_id__in=list(by_invoice), is_preview=False) \
+        .exclude(pk__in=ours)
+    sender.sent_before = {invoice_id: (run_id, when) for invoice_id, run_id, when in others.filter(
+        state=ItemState.SENT).values_list("invoice_id", "run_id", "updated_at")}
+    for other in others.filter(state__in=IN_FLIGHT_STATES).select_related("run"):
+        _hand_over(other, by_invoice[other.invoice_id])
+    fresh = {invoice_id: item for invoice_id, item in by_invoice.items()
+             if not item.steps and item.state == ItemState.PLANNED and invoice_id not in sender.sent_before}
+    if fresh:
+        earlier = (others.filter(state=ItemState.FAILED, invoice_id__in=list(fresh)).exclude(steps=[])
+                   .order_by("invoice_id", "-pk").values_list("invoice_id", "steps"))
+        for invoice_id, steps in earlier:
+            item = fresh.pop(invoice_id, None)
+            if item is not None:
+                item.steps = steps
+                ExportItem.objects.filter(pk=item.pk).update(steps=steps)
+
+
+@transaction.atomic
+def _hand_over(other: ExportItem, ours: ExportItem) -> None:
+    """An invoice another run left in flight on this export (that run no longer sends to it: we hold the
+    export's lease): this run takes its state and steps and finishes it; the other run's item says so."""
+    message = ENGINE.text("handed_over", ours.invoice.number, ours.run_id)
+    ExportItem.objects.filter(pk=other.pk).update(state=ItemState.SKIPPED, last_error_code=ENGINE.qualified(
+        "handed_over"), last_error_message=message, updated_at=timezone.now())
+    ExportRun.objects.filter(pk=other.run_id).update(skipped=F("skipped") + 1)
+    state = ItemState.UNKNOWN if other.state == ItemState.SENDING else other.state
+    fields = {"state": state, "steps": other.steps, "ticket": other.ticket, "remote_id": other.remote_id,
+              "confirm_due_at": other.confirm_due_at, "confirm_deadline": other.confirm_deadline}
+    ExportItem.objects.filter(pk=ours.pk).update(**fields, updated_at=timezone.now())
+    for name, value in fields.items():
+        setattr(ours, name, value)
+    events.record(other.run, ENGINE.qualified("handed_over"), message, item=other, level=EventLevel.WARNING)
+
+
+def _fail_items(run: ExportRun, items, code: str, message: str, excerpt: str = "") -> None:
+    """Every item not yet sent fails with one message (the export could not start)."""
+    ids = list(items.exclude(state__in=(*IN_FLIGHT_STATES, *FINAL_STATES)).values_list("pk", flat=True))
+    # Items that may be in the target stay as they are: reconciled before anything is resent.
+    for start in range(0, len(ids), CHUNK_SIZE):
+        ExportItem.objects.filter(pk__in=ids[start:start + CHUNK_SIZE]).update(
+            state=ItemState.FAILED, last_error_code=code, last_error_message=message, updated_at=timezone.now())
+    ExportRun.objects.filter(pk=run.pk).update(failed=F("failed") + len(ids))
+    events.record(run, code, message, level=EventLevel.ERROR, excerpt=excerpt)
 
 
 def _next_confirmation_in(run: ExportRun) -> float | None:
@@ -161,7 +380,7 @@ def _next_confirmation_in(run: ExportRun) -> float | None:
     return max(0.05, (due - timezone.now()).total_seconds()) if due else 0.05
 
 
-def _finish(run: ExportRun, failure_message: str = "") -> RunOutcome:
+def _finish(run: ExportRun, failure_message: str = "", status: str | None = None) -> RunOutcome:
     run.refresh_from_db()
     refresh_counters(run)
     unfinished = run.items.exclude(state__in=FINAL_STATES).count()
@@ -169,10 +388,12 @@ def _finish(run: ExportRun, failure_message: str = "") -> RunOutcome:
         first = run.items.filter(state__in=[ItemState.FAILED, ItemState.UNKNOWN]).exclude(
             last_error_message="").values_list("last_error_message", flat=True).first()
         failure_message = f"{run.failed} invoice(s) failed." + (f" {first}" if first else "")
-    run.status = RunStatus.FAILED if failure_message else RunStatus.COMPLETED
+    run.status = status or (RunStatus.FAILED if failure_message else RunStatus.COMPLETED)
     run.failure_message = failure_message
     run.finished_at = timezone.now()
-    run.save(update_fields=["status", "failure_message", "finished_at"])
+    run.note = ""
+    run.resume_at = None
+    run.save(update_fields=["status", "failure_message", "finished_at", "note", "resume_at"])
     events.record(run, ENGINE.qualified("run_finished"),
                   ENGINE.text("run_finished", run.exported, run.skipped, run.failed),
                   params=[run.exported, run.skipped, run.failed],
@@ -180,420 +401,17 @@ def _finish(run: ExportRun, failure_message: str = "") -> RunOutcome:
     return RunOutcome(run.pk, run.status)
 
 
-def _fail_items(run: ExportRun, items, code: str, message: str, excerpt: str = "") -> None:
-    """Every item not yet sent fails with one message (the export could not start)."""
-    ids = [item.pk for item in items if item.state not in (*IN_FLIGHT_STATES, *FINAL_STATES)]
-    # Items that may be in the target stay as they are: reconciled before anything is resent.
-    updated = ExportItem.objects.filter(pk__in=ids).update(state=ItemState.FAILED, last_error_code=code,
-                                                           last_error_message=message, updated_at=timezone.now())
-    ExportRun.objects.filter(pk=run.pk).update(failed=F("failed") + updated)
-    events.record(run, code, message, level=EventLevel.ERROR, excerpt=excerpt)
-
-
-def _unfinished_items(run: ExportRun, export_id: int):
-    return (run.items.filter(export_id=export_id).exclude(state__in=FINAL_STATES)
-            .select_related("export", "invoice__customer", "invoice__office", "invoice__region",
-                            "invoice__period", "invoice__currency", "invoice__payment_condition")
-            .order_by("invoice__number", "pk"))
-
-
-def _run_export_items(run: ExportRun, export_id: int, owner: str, progress) -> None:
-    items = _unfinished_items(run, export_id)
-    first = items.first()
-    if first is None:
-        return
-    export = first.export
-    secrets = export.secret_values()
-    recorder = events.CallRecorder(run, secrets)
-    invoices = Invoice.objects.filter(export_items__run=run, export_items__export_id=export_id)
-    try:
-        connector = connector_for(export, recorder=recorder)
-    except NoConnector as exc:
-        _fail_items(run, items, ENGINE.qualified("setup_blocked"), ENGINE.text("setup_blocked", export.name, exc))
-        return
-    try:
-        problems = [p for p in connector.check_setup(invoices) if p.blocking]
-        if problems:
-            message = ENGINE.text("setup_blocked", export.name, blocking_summary(problems))
-            _fail_items(run, items, ENGINE.qualified("setup_blocked"), message)
-            return
-        connector.prepare(invoices)
-    except ExportError as exc:
-        _fail_items(run, items, exc.code, exc.message, exc.excerpt)
-        connector.close()
-        return
-    renewed = time.monotonic() - LEASE_SECONDS  # renew before the first item: prepare() may have been slow
-    policy = export.target.policy
-    try:
-        last_pk = 0
-        while True:
-            chunk = list(items.filter(pk__gt=last_pk).exclude(state=ItemState.PENDING).order_by("pk")[:CHUNK_SIZE])
-            if not chunk:
-                break
-            last_pk = chunk[-1].pk
-            _inherit_steps(chunk)
-            connector.prefetch([item.invoice for item in chunk])
-            for item in chunk:
-                if time.monotonic() - renewed > LEASE_SECONDS / 4:
-                    _renew_lease(run.pk, owner)
-                    renewed = time.monotonic()
-                recorder.item = item
-                process_item(run, connector, item, recorder, policy=policy)
-                if progress and item.state in FINAL_STATES:
-                    progress(item)
-        for item in items.filter(state=ItemState.PENDING, confirm_due_at__lte=timezone.now()):
-            recorder.item = item
-            _confirm(run, connector, item, _steps_of(item), policy)
-            if progress and item.state in FINAL_STATES:
-                progress(item)
-    finally:
-        recorder.item = None
-        connector.close()
-
-
-def _inherit_steps(chunk: list[ExportItem]) -> None:
-    """An invoice an earlier run of this export left unfinished (failed after some steps) resumes after the
-    steps that run recorded, instead of being sent again or reported as already existing."""
-    fresh = {item.invoice_id: item for item in chunk if not item.steps and not item.is_preview}
-    if not fresh:
-        return
-    earlier = (ExportItem.objects.filter(export_id=chunk[0].export_id, invoice_id__in=list(fresh),
-                                         state=ItemState.FAILED, is_preview=False)
-               .exclude(steps=[]).exclude(pk__in=[item.pk for item in chunk]).order_by("invoice_id", "-pk")
-               .values_list("invoice_id", "steps"))
-    for invoice_id, steps in earlier:
-        item = fresh.pop(invoice_id, None)
-        if item is not None:
-            item.steps = steps
-            ExportItem.objects.filter(pk=item.pk).update(steps=steps)
-
-
-# -- one item -----------------------------------------------------------------------------------------
-
-def _set_state(item: ExportItem, state: str, *, code: str | None = None, message: str | None = None,
-               remote_id: str | None = None, warning: str | None = None, **extra) -> None:
-    item.state = state
-    fields = ["state", "updated_at"]
-    if code is not None:
-        item.last_error_code = code
-        fields.append("last_error_code")
-    if message is not None:
-        item.last_error_message = message
-        fields.append("last_error_message")
-    if remote_id is not None:
-        item.remote_id = remote_id
-        fields.append("remote_id")
-    if warning is not None:
-        item.warning_message = warning
-        fields.append("warning_message")
-    for name, value in extra.items():
-        setattr(item, name, value)
-        fields.append(name)
-    item.save(update_fields=fields)
-
-
-def _steps_of(item: ExportItem) -> Steps:
-    """The item's steps; each one recorded is saved (and committed) at once, before the next call."""
-    def save(steps: Steps) -> None:
-        item.steps = steps.as_list()
-        ExportItem.objects.filter(pk=item.pk).update(steps=item.steps, updated_at=timezone.now())
-
-    return Steps(item.steps, on_record=save)
-
-
-def _already_sent_here(item: ExportItem):
-    return (ExportItem.objects.filter(export_id=item.export_id, invoice_id=item.invoice_id, state=ItemState.SENT,
-                                      is_preview=False).exclude(pk=item.pk).select_related("run").first())
-
-
-def _claim_for_sending(item: ExportItem) -> str:
-    """planned -> sending, committed before the call. Returns "claimed", "in_flight" or "already_sent"."""
-    try:
-        with transaction.atomic():
-            if _already_sent_here(item):
-                return "already_sent"
-            claimed = ExportItem.objects.filter(pk=item.pk, state=ItemState.PLANNED).update(
-                state=ItemState.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now())
-    except IntegrityError:
-        return "in_flight"
-    if not claimed:
-        return "in_flight"
-    item.state = ItemState.SENDING
-    item.attempts += 1
-    return "claimed"
-
-
-def _already_exists_text(connector: Connector, invoice, earlier: ExportItem | None = None) -> str:
-    text = connector.already_exists_message([invoice.number])
-    if earlier is not None:
-        when = timezone.localtime(earlier.updated_at).strftime("%Y-%m-%d %H:%M")
-        text += " " + ENGINE.text("exported_by_run", earlier.run_id, when)
-    return text
-
-
-@transaction.atomic
-def _skip(run, connector: Connector, item: ExportItem, code: str, message: str) -> None:
-    _set_state(item, ItemState.SKIPPED, code=code, message=message)
-    _count(run.pk, ItemState.SKIPPED)
-    events.record(run, code, message, item=item, level=EventLevel.WARNING)
-
-
-@transaction.atomic
-def _mark_sent(run, item: ExportItem, remote_id: str, code: str, message: str, warnings=()) -> None:
-    warning_text = "\n".join(text for _, text in warnings)
-    _set_state(item, ItemState.SENT, code="", message="", remote_id=remote_id, warning=warning_text,
-               ticket=None, confirm_due_at=None, confirm_deadline=None)
-    _count(run.pk, ItemState.SENT)
-    events.record(run, code, message, item=item, attempt=item.attempts)
-    for warning_code, text in warnings:
-        events.record(run, warning_code, text, item=item, level=EventLevel.WARNING, attempt=item.attempts)
-
-
-@transaction.atomic
-def _mark_pending(run, item: ExportItem, ticket: Ticket, policy) -> None:
-    now = timezone.now()
-    wait = ticket.confirm_after if ticket.confirm_after is not None else policy.confirm_after_seconds
-    deadline = item.confirm_deadline or now + timedelta(seconds=policy.confirm_timeout_seconds)
-    _set_state(item, ItemState.PENDING, code="", message="", remote_id=ticket.remote_id or item.remote_id,
-               ticket={"data": ticket.data, "remote_id": ticket.remote_id, "checks": _checks_of(item) + 1},
-               confirm_due_at=now + timedelta(seconds=wait), confirm_deadline=deadline)
-    events.record(run, ENGINE.qualified("pending"), ENGINE.text("pending", item.invoice.number, item.export.name),
-                  item=item, attempt=item.attempts)
-
-
-def _checks_of(item: ExportItem) -> int:
-    return int((item.ticket or {}).get("checks", 0))
-
-
-def _confirm(run, connector: Connector, item: ExportItem, steps: Steps, policy) -> None:
-    """A pending send: ask the target. Confirmed -> sent; still processing -> pending again with a longer
-    wait; past the time limit -> in doubt (never resent: Retry failed confirms again)."""
-    ticket_data = item.ticket or {}
-    ticket = Ticket(ticket_data.get("data") or {}, ticket_data.get("remote_id", ""))
-    try:
-        result = connector.confirm(ticket, steps)
-    except ExportError as exc:
-        if exc.retryable and not _past_deadline(item):
-            _wait_again(run, item, ticket, policy, exc)
-            return
-        events.record(run, exc.code, exc.message, item=item, level=EventLevel.ERROR, params=exc.params,
-                      excerpt=exc.excerpt)
-        in_doubt = exc.retryable or exc.may_have_reached_target
-        _set_state(item, ItemState.UNKNOWN if in_doubt else ItemState.FAILED, code=exc.code, message=exc.message)
-        if not in_doubt:
-            _count(run.pk, ItemState.FAILED)
-        return
-    if result.pending is None:
-        _mark_sent(run, item, result.ref.remote_id, ENGINE.qualified("confirmed"),
-                   ENGINE.text("confirmed", item.invoice.number, item.export.name), result.warnings)
-        return
-    if _past_deadline(item):
-        exc = connector.confirm_timed_out(result.pending)
-        events.record(run, exc.code, exc.message, item=item, level=EventLevel.ERROR, params=exc.params)
-        _set_state(item, ItemState.UNKNOWN, code=exc.code, message=exc.message,
-                   ticket={**ticket_data, "data": result.pending.data}, confirm_due_at=None)
-        return
-    _wait_again(run, item, result.pending, policy)
-
-
-def _past_deadline(item: ExportItem) -> bool:
-    return item.confirm_deadline is not None and timezone.now() >= item.confirm_deadline
-
-
-def _wait_again(run, item: ExportItem, ticket: Ticket, policy, exc: ExportError | None = None) -> None:
-    checks = _checks_of(item)
-    wait = min(policy.confirm_backoff_max, policy.confirm_after_seconds * (2 ** checks))
-    if exc is not None and exc.retry_after:
-        wait = max(wait, exc.retry_after)
-    ExportItem.objects.filter(pk=item.pk).update(
-        ticket={"data": ticket.data, "remote_id": ticket.remote_id or (item.ticket or {}).get("remote_id", ""),
-                "checks": checks + 1},
-        confirm_due_at=timezone.now() + timedelta(seconds=wait), updated_at=timezone.now())
-
-
-def _reconcile(run, connector: Connector, item: ExportItem, steps: Steps) -> bool:
-    """For an item in doubt or left unfinished: is the invoice in the target, complete? True if resolved."""
-    invoice, export = item.invoice, item.export
-    ref = connector.find_existing(invoice, refresh=True, steps=steps)
-    if ref is not None and ref.complete:
-        _mark_sent(run, item, ref.remote_id, ENGINE.qualified("reconciled"),
-                   ENGINE.text("reconciled", invoice.number, export.name))
-        return True
-    if item.state != ItemState.PLANNED:
-        ExportItem.objects.filter(pk=item.pk).update(state=ItemState.PLANNED, updated_at=timezone.now())
-        item.state = ItemState.PLANNED
-    return False
-
-
-def _render_pdf(run, connector: Connector, item: ExportItem) -> tuple[bytes | None, bool]:
-    """The PDF when the export asks for one. Returns (pdf, ok); ok False means the item failed."""
-    export = item.export
-    if not export.include_pdf_copy:
-        return None, True
-    from ..pdf.render import InvoicePdfError, render_invoice_pdf
-
-    try:
-        return render_invoice_pdf(item.invoice, reduced=export.reduce_pdf_file_size), True
-    except InvoicePdfError as exc:
-        code = connector.catalogue.qualified("invoice_file_not_generated")
-        message = connector.catalogue.text("invoice_file_not_generated")
-        detail = "\n".join(part for part in (str(exc), getattr(exc, "detail", "")) if part)
-        if connector.pdf_failure_is_warning:
-            text = ENGINE.text("pdf_attach_warning", item.invoice.number, message)
-            item.warning_message = text
-            events.record(run, code, text, item=item, level=EventLevel.WARNING, excerpt=detail)
-            return None, True
-        _set_state(item, ItemState.FAILED, code=code, message=message)
-        _count(run.pk, ItemState.FAILED)
-        events.record(run, code, message, item=item, level=EventLevel.ERROR, excerpt=detail)
-        return None, False
-
-
-def _build(run, connector: Connector, item: ExportItem, pdf: bytes | None) -> Payload | None:
-    try:
-        return connector.build(item.invoice, pdf)
-    except ExportError as exc:
-        _set_state(item, ItemState.FAILED, code=exc.code, message=exc.message)
-        _count(run.pk, ItemState.FAILED)
-        events.record(run, exc.code, exc.message, item=item, level=EventLevel.ERROR, params=exc.params)
-        return None
-
-
-def _backoff(attempt: int, retry_after: float | None) -> float:
-    base = float(_setting("EXPORT_RETRY_BACKOFF_SECONDS", 1.0))
-    cap = float(_setting("EXPORT_RETRY_BACKOFF_MAX_SECONDS", 30.0))
-    delay = min(cap, base * (2 ** (attempt - 1)))
-    if retry_after is not None:
-        delay = max(delay, min(float(retry_after), float(_setting("EXPORT_RETRY_AFTER_MAX_SECONDS", 300.0))))
-    return delay
-
-
-def process_item(run: ExportRun, connector: Connector, item: ExportItem, recorder=None, *, policy=None) -> None:
-    export, invoice = item.export, item.invoice
-    policy = policy or export.target.policy
-    steps = _steps_of(item)
-    if item.state == ItemState.PENDING:
-        _confirm(run, connector, item, steps, policy)
-        return
-    try:
-        if item.state == ItemState.UNKNOWN and item.ticket:
-            # Submitted but never confirmed: ask again, never upload again.
-            _confirm(run, connector, item, steps, policy)
-            return
-        if item.state in (ItemState.SENDING, ItemState.UNKNOWN) or steps:
-            if _reconcile(run, connector, item, steps):
-                return
-        elif not run.is_preview:
-            earlier = _already_sent_here(item)
-            ref = None if earlier else connector.find_existing(invoice, steps=steps)
-            if earlier is not None or (ref is not None and ref.complete):
-                _skip(run, connector, item, connector.catalogue.qualified(connector.already_exists_code),
-                      _already_exists_text(connector, invoice, earlier))
-                return
-    except ExportError as exc:
-        _after_failed_attempt(run, item, exc, final=True)
-        return
-
-    pdf, ok = _render_pdf(run, connector, item)
-    if not ok:
-        return
-    payload = _build(run, connector, item, pdf)
-    if payload is None:
-        return
-    if run.is_preview:
-        _set_state(item, ItemState.PREVIEWED, code="", message="",
-                   preview_payload=payload.summary or str(payload.body), warning_message=item.warning_message)
-        _count(run.pk, ItemState.PREVIEWED)
-        events.record(run, ENGINE.qualified("preview_built"), ENGINE.text("preview_built", invoice.number, export.name),
-                      item=item)
-        return
-    _send_with_retries(run, connector, item, payload, steps, recorder, policy)
-
-
-def _send_with_retries(run, connector: Connector, item: ExportItem, payload: Payload, steps: Steps, recorder,
-                       policy) -> None:
-    """Send, and after a transient fault reconcile and send again. Each step of the send has its own retry
-    budget (the count starts again when a step completes), and waiting for a target that asked us to slow
-    down (429) uses none of it."""
-    invoice, export = item.invoice, item.export
-    max_attempts = int(_setting("EXPORT_MAX_ATTEMPTS", 5))
-    # A target that keeps asking us to wait is waited for, but not for ever.
-    max_throttled = int(_setting("EXPORT_MAX_THROTTLED_ATTEMPTS", 20))
-    failures, throttled, progress_mark = 0, 0, len(steps)
-    while True:
-        claim = _claim_for_sending(item)
-        if claim == "already_sent":
-            _skip(run, connector, item, connector.catalogue.qualified(connector.already_exists_code),
-                  _already_exists_text(connector, invoice, _already_sent_here(item)))
-            return
-        if claim == "in_flight":
-            code = ENGINE.qualified("in_flight_elsewhere")
-            _skip(run, connector, item, code, ENGINE.text("in_flight_elsewhere", invoice.number, export.name))
-            return
-        if recorder is not None:
-            recorder.attempt = item.attempts
-        try:
-            result: SendResult = connector.send(invoice, payload, steps)
-        except ExportError as exc:
-            if len(steps) > progress_mark:
-                failures, progress_mark = 0, len(steps)
-            if exc.throttled:
-                throttled += 1
-            else:
-                failures += 1
-            if not _after_failed_attempt(run, item, exc, final=failures >= max_attempts or throttled >= max_throttled):
-                return
-            delay = _backoff(max(1, failures), exc.retry_after)
-            events.record(run, ENGINE.qualified("retrying"),
-                          ENGINE.text("retrying", item.attempts, invoice.number, exc.message, f"{delay:g}"),
-                          item=item, level=EventLevel.WARNING, attempt=item.attempts)
-            sleep(delay)
-            if item.state == ItemState.UNKNOWN:
-                try:
-                    if _reconcile(run, connector, item, steps):
-                        return
-                except ExportError as reconcile_error:
-                    failures += 0 if reconcile_error.throttled else 1
-                    if not _after_failed_attempt(run, item, reconcile_error, final=failures >= max_attempts):
-                        return
-            continue
-        if result.pending is not None:
-            _mark_pending(run, item, result.pending, policy)
-            return
-        _mark_sent(run, item, result.ref.remote_id, ENGINE.qualified("sent"),
-                   ENGINE.text("sent", invoice.number, export.name), result.warnings)
-        return
-
-
-def _after_failed_attempt(run, item: ExportItem, exc: ExportError, *, final: bool) -> bool:
-    """Record the failed attempt. Returns True when the engine should try again."""
-    events.record(run, exc.code, exc.message, item=item, level=EventLevel.ERROR, params=exc.params,
-                  attempt=item.attempts, excerpt=exc.excerpt)
-    in_doubt = exc.may_have_reached_target or item.state == ItemState.UNKNOWN
-    if exc.retryable and not final:
-        _set_state(item, ItemState.UNKNOWN if in_doubt else ItemState.PLANNED, code=exc.code, message=exc.message)
-        return True
-    if in_doubt:
-        # Never claim failure for an invoice that may be in the target: it stays unknown, counted as a
-        # failure of the run, and is reconciled before anything is resent (Retry failed).
-        _set_state(item, ItemState.UNKNOWN, code=exc.code, message=exc.message)
-        return False
-    _set_state(item, ItemState.FAILED, code=exc.code, message=exc.message)
-    _count(run.pk, ItemState.FAILED)
-    return False
-
-
-# -- retry -------------------------------------------------------------------------------------------
+# -- retry ---------------------------------------------------------------------------------------------
 
 @transaction.atomic
 def reset_failed_items(run: ExportRun, *, user=None) -> int:
-    """Retry failed: failed items become planned again; unknown ones stay unknown (reconciled first)."""
+    """Retry failed: failed items become planned again (resuming after their recorded steps); unknown ones
+    stay unknown (reconciled first); a send the target never confirmed is confirmed again."""
     run = ExportRun.objects.select_for_update().get(pk=run.pk)
     if not run.is_finished:
         return 0
     now = timezone.now()
     count = run.items.filter(state=ItemState.FAILED).update(state=ItemState.PLANNED, updated_at=now)
-    # A send the target never confirmed is confirmed again, never uploaded again: a fresh time limit.
     for export in {item.export for item in run.items.filter(state=ItemState.UNKNOWN, ticket__isnull=False)
                    .select_related("export")}:
         timeout = timedelta(seconds=export.target.policy.confirm_timeout_seconds)
@@ -604,7 +422,11 @@ def reset_failed_items(run: ExportRun, *, user=None) -> int:
         run.status = RunStatus.QUEUED
         run.failure_message = ""
         run.finished_at = None
-        run.save(update_fields=["status", "failure_message", "finished_at"])
+        run.cancel_requested_at = None
+        run.cancel_requested_by = None
+        run.resume_at = now
+        run.save(update_fields=["status", "failure_message", "finished_at", "cancel_requested_at",
+                                "cancel_requested_by", "resume_at"])
         refresh_counters(run)
         events.record(run, "engine.retry_requested",
                       f"Retry of {count} invoice(s) requested by {getattr(user, 'username', None) or 'the system'}.")

@@ -23,7 +23,8 @@ MODELS = [
 # Rows made by services: nobody adds or edits them in the admin, whatever their permissions say.
 MADE_BY_SERVICES = {"accounting.invoiceline", "accounting.accountcodingentry"}
 # The export log has pages of its own; access tokens are the connectors' alone (no page shows them).
-LOG_MODELS = {"exports.exportrun", "exports.exportitem", "exports.exportevent", "exports.accesstoken"}
+LOG_MODELS = {"exports.exportrun", "exports.exportitem", "exports.exportevent", "exports.accesstoken",
+              "exports.exportlease"}
 ROLE_NAMES = ["Administrator", "Finance", "Support"]
 
 

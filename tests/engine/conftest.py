@@ -19,7 +19,7 @@ def fake_target():
 def no_sleep(monkeypatch):
     """Record the engine's backoff instead of waiting."""
     slept = []
-    monkeypatch.setattr("exports.services.runner.sleep", slept.append)
+    monkeypatch.setattr("exports.services.sending.sleep", lambda seconds, stop: slept.append(seconds))
     return slept
 
 

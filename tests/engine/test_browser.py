@@ -74,7 +74,7 @@ def test_finance_exports_the_period_and_sees_the_bar_turn_green(
     period = setup["period"]
     for _ in range(9):
         factories.invoice_with_lines(lines=2, period=period)
-    fake_target.latency = 0.25
+    fake_target.latency = 0.6  # four at a time (the policy): about two seconds in all
     factories.UserFactory(username="finance", role="Finance")
     factories.UserFactory(username="support", role="Support")
     page = browser_page

@@ -4,13 +4,15 @@ import threading
 import pytest
 from django.db import connection
 
-from exports.models import ItemState
+from exports.models import ItemState, RunStatus
 from exports.services.planning import plan_run
 from exports.services.runner import execute_run
 
 
 @pytest.mark.django_db(transaction=True)
 def test_same_invoice_exported_twice_at_once_is_sent_once(setup, fake_target):
+    """The second run waits for the export while the first sends to it: its item is neither sent nor skipped
+    for that reason, and when it comes back it reports the invoice as exported by the first run."""
     invoice = setup["invoices"][0]
     first = plan_run(invoices=[invoice])
     second = plan_run(invoices=[invoice])
@@ -19,17 +21,22 @@ def test_same_invoice_exported_twice_at_once_is_sent_once(setup, fake_target):
     worker = threading.Thread(target=lambda: (execute_run(first.pk, worker="w1"), connection.close()))
     worker.start()
     assert fake_target.entered.wait(timeout=20), "the first run never reached the target"
-    execute_run(second.pk, worker="w2")
+    outcome = execute_run(second.pk, worker="w2")
+    assert outcome.lease_busy_for > 0
+    second.refresh_from_db()
+    assert second.status == RunStatus.RUNNING and f"#{first.pk}" in second.note
+    assert second.items.get().state == ItemState.PLANNED
     fake_target.gate.set()
     worker.join(timeout=20)
 
+    assert execute_run(second.pk, worker="w2").status == RunStatus.COMPLETED
     assert fake_target.send_calls == 1
     assert list(fake_target.invoices) == [str(invoice.number)]
     assert first.items.get().state == ItemState.SENT
-    blocked = second.items.get()
-    assert blocked.state == ItemState.SKIPPED
-    assert blocked.last_error_code == "engine.in_flight_elsewhere"
-    assert connection.vendor in ("postgresql", "sqlite")
+    waited = second.items.get()
+    assert waited.state == ItemState.SKIPPED
+    assert waited.last_error_code == "testtarget.already_exists"
+    assert f"exported by run #{first.pk}" in waited.last_error_message
 
 
 @pytest.mark.django_db(transaction=True)

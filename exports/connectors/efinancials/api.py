@@ -33,13 +33,13 @@ class EFinancialsApi:
     READ_RETRIES = 3
     BACKOFF_FACTOR = 0.5
 
-    def __init__(self, connector, *, rate_limit=None):
+    def __init__(self, connector):
         export = connector.export
         self.secrets = export.secret_values()
         self.http = connector.http_client(
             export.base_url or PRODUCTION_URL,
             auth=signed_auth(export.client_identity, export.client_key, export.password),
-            read_retries=self.READ_RETRIES, backoff_factor=self.BACKOFF_FACTOR, rate_limit=rate_limit)
+            read_retries=self.READ_RETRIES, backoff_factor=self.BACKOFF_FACTOR)
 
     @property
     def calls(self) -> int:

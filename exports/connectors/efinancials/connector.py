@@ -34,9 +34,9 @@ class EFinancialsConnector(Connector):
     type = "efinancials"
     catalogue = CATALOGUE
 
-    def __init__(self, export, *, recorder=None, rate_limit=None):
-        super().__init__(export, recorder=recorder)
-        self.api = EFinancialsApi(self, rate_limit=rate_limit)
+    def __init__(self, export, **kwargs):
+        super().__init__(export, **kwargs)
+        self.api = EFinancialsApi(self)
         self.opter = OpterData()
         self._setup: SetupData | None = None
         self._builder: PayloadBuilder | None = None

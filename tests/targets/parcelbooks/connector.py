@@ -24,13 +24,12 @@ class ParcelBooksConnector(Connector):
     type = TARGET.type
     catalogue = CATALOGUE
 
-    def __init__(self, export, *, recorder=None, rate_limit=None):
-        super().__init__(export, recorder=recorder)
+    def __init__(self, export, **kwargs):
+        super().__init__(export, **kwargs)
         self.settings = TARGET.start_text.parse(export.start_text)
         base = export.base_url.rstrip("/") + "/api/"
         self.tokens = TokenSource(export, login_key(base, export.client_identity), self._login)
-        self.http = self.http_client(base, auth=BearerTokenAuth(self.tokens), check_body=self._refused_in_body,
-                                     rate_limit=rate_limit)
+        self.http = self.http_client(base, auth=BearerTokenAuth(self.tokens), check_body=self._refused_in_body)
         self.opter = OpterData()
         self.vat_codes = {code.vat_rate_id: code.code for code in export.codes.filter(kind="tax_rate")}
         self.customers: dict[str, dict] = {}
