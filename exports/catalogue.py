@@ -97,6 +97,7 @@ ENGINE = Catalogue(
         "cancelled_by": "The export was cancelled by {0}.",
         "requeued": "Nobody was working on this export any more (its worker stopped); it was queued again.",
         "resumed": "Resumed by {0}.",
+        "cancel_requested": "{0} asked to cancel the export; it stops after the calls in flight.",
         "pending": "Invoice {0} was sent to {1}; waiting for {1} to confirm it.",
         "confirmed": "Invoice {0} was confirmed by {1}.",
     },

@@ -1,25 +1,35 @@
-"""Celery tasks: a thin interface to the run service."""
+"""Celery tasks: a thin interface to the run services."""
 import socket
 
 from celery import shared_task
 from celery.utils.log import get_task_logger
 
 from .services.runner import execute_run
+from .services.sweeper import sweep
 
 logger = get_task_logger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None, ignore_result=True)
 def run_export(self, run_id: int) -> str:
-    """Execute an export run. Idempotent and resumable: a re-delivered task continues where the last
-    delivery stopped, reconciling items whose call went unanswered before anything is resent."""
+    """Execute an export run. Idempotent and resumable: another delivery continues where the last one
+    stopped, reconciling items whose call went unanswered before anything is resent."""
     worker = f"{socket.gethostname()}:{self.request.id or 'local'}"
     outcome = execute_run(run_id, worker=worker)
-    if outcome.lease_busy_for:
-        # Another worker is on this run (or died holding it): look again when its lease runs out.
-        logger.info("Run %s is held by another worker; retrying in %.0f s", run_id, outcome.lease_busy_for)
-        raise self.retry(countdown=outcome.lease_busy_for)
-    if outcome.confirm_in:
-        # Sends wait for the target to confirm them: come back then, instead of holding a worker asleep.
-        raise self.retry(countdown=outcome.confirm_in)
+    wait = outcome.lease_busy_for or outcome.confirm_in
+    if wait:
+        # Another worker or run holds what this run needs, or sends wait for the target's confirmation:
+        # come back then, instead of holding a worker asleep. Should this retry be lost, the sweeper
+        # queues the run again (the run says when it expected to be back).
+        logger.info("Run %s waits %.1f s (%s)", run_id, wait, "busy" if outcome.lease_busy_for else "confirming")
+        raise self.retry(countdown=wait)
     return outcome.status
+
+
+@shared_task(ignore_result=True)
+def sweep_stalled_runs() -> list[int]:
+    """Celery beat: queue again every run nobody works on any more (exports.services.sweeper)."""
+    queued = sweep()
+    if queued:
+        logger.warning("Queued stalled runs again: %s", queued)
+    return queued

@@ -14,9 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounting.models import InvoicePeriod
 
 from .forms_run import ExportInvoicesForm
-from .models import ExportRun, InvoiceExport
-from .services import planning
-from .services.runner import reset_failed_items
+from .models import ExportRun, InvoiceExport, RunStatus
+from .services import actions, planning
 from .services.setup_check import check_export
 
 
@@ -43,7 +42,8 @@ def plan(request):
     invoices = planning.invoices_in_scope(invoices=invoice_ids, period=period)
     chosen = form.cleaned_data.get("export") if form.is_bound and form.is_valid() else None
     the_plan = planning.resolve_plan(invoices, chosen)
-    reports = [check_export(export, the_plan.invoices, remote=False) for export in the_plan.exports]
+    reports = [check_export(export, export_invoices, remote=False)
+               for export, export_invoices in the_plan.invoices_by_export()]
     blocking = [(report.export, p) for report in reports for p in report.blocking]
     if request.method == "POST" and form.is_valid():
         preview = form.cleaned_data["preview"] or "preview" in request.POST
@@ -52,12 +52,14 @@ def plan(request):
         else:
             run = planning.plan_run(invoices=invoice_ids or None, period=period, export=chosen, preview=preview,
                                     user=request.user)
-            planning.start_run(run)
+            actions.start_run(run)
             return redirect("exports:run", pk=run.pk)
     return render(request, "exports/plan.html", _context(
         request, title="Export invoices", form=form, period=period, invoice_ids=invoice_ids,
-        invoice_count=len(the_plan.invoices), planned=the_plan.export_counts,
-        unassigned=the_plan.unassigned, reports=reports, blocking=blocking))
+        invoice_count=the_plan.invoices.count(), planned=the_plan.export_counts,
+        unassigned_count=the_plan.unassigned.count(),
+        unassigned=list(the_plan.unassigned.values_list("number", flat=True)[:10]),
+        reports=reports, blocking=blocking))
 
 
 def _run_for(request, pk) -> ExportRun:
@@ -86,7 +88,11 @@ def _item_rows(run, since=None):
 
 
 def run_summary(run: ExportRun) -> dict:
-    return {"id": run.pk, "status": run.status, "status_label": run.get_status_display(),
+    stalled = run.is_stalled
+    return {"id": run.pk, "status": "stalled" if stalled else run.status,
+            "status_label": "Stalled: nobody is working on it" if stalled else run.get_status_display(),
+            "note": run.note, "can_resume": stalled or run.status == RunStatus.STOPPED,
+            "can_cancel": not run.is_finished and not run.cancel_requested_at,
             "to_export": run.to_export, "exported": run.exported, "previewed": run.previewed,
             "skipped": run.skipped, "failed": run.failed,
             "done": run.done, "percent": run.percent, "finished": run.is_finished,
@@ -100,6 +106,7 @@ def run_detail(request, pk):
     return render(request, "exports/run.html", _context(
         request, title=f"Invoice export #{run.pk}", run=run, summary=run_summary(run), rows=_item_rows(run),
         can_retry=request.user.has_perm("exports.retry_export") and run.is_finished and run.failed > 0,
+        can_control=request.user.has_perm("exports.cancel_export"),
         events=run.events.select_related("item__invoice").order_by("-created_at", "-id")[:50]))
 
 
@@ -117,12 +124,36 @@ def run_status(request, pk):
 @permission_required("exports.retry_export", raise_exception=True)
 def retry_failed(request, pk):
     run = _run_for(request, pk)
-    count = reset_failed_items(run, user=request.user)
+    count = actions.retry_failed(run, user=request.user)
     if count:
-        planning.start_run(run)
         messages.success(request, f"Retrying {count} invoice(s).")
     else:
         messages.info(request, "There is nothing to retry in this export.")
+    return redirect("exports:run", pk=run.pk)
+
+
+@login_required
+@require_POST
+@permission_required("exports.cancel_export", raise_exception=True)
+def resume_run(request, pk):
+    run = _run_for(request, pk)
+    if actions.resume(run, user=request.user):
+        messages.success(request, "The export goes on where it stopped.")
+    else:
+        messages.info(request, "This export is not stopped or stalled: there is nothing to resume.")
+    return redirect("exports:run", pk=run.pk)
+
+
+@login_required
+@require_POST
+@permission_required("exports.cancel_export", raise_exception=True)
+def cancel_run(request, pk):
+    run = _run_for(request, pk)
+    if actions.cancel(run, user=request.user):
+        messages.warning(request, "The export stops after the calls in flight; the invoices not sent yet are "
+                                  "marked as cancelled and can be sent later with Retry failed.")
+    else:
+        messages.info(request, "This export has already ended.")
     return redirect("exports:run", pk=run.pk)
 
 

@@ -29,7 +29,7 @@ ADMINISTRATOR = (
     | _perms(PLAIN_MODELS, ("add", "change", "delete", "view"))
     | _perms(LOG_MODELS, ("view",))
     | {"exports.check_setup", "accounting.close_invoiceperiod",
-       "exports.run_export", "exports.retry_export"}
+       "exports.run_export", "exports.retry_export", "exports.cancel_export"}
 )
 
 FINANCE = (
@@ -38,7 +38,7 @@ FINANCE = (
             "customers": ["customer"],
             "exports": ["invoiceexport", "invoiceexportsetting"]}, ("view",))
     | {"exports.view_exportrun", "exports.view_exportitem", "exports.run_export", "exports.retry_export",
-       "accounting.close_invoiceperiod"}
+       "exports.cancel_export", "accounting.close_invoiceperiod"}
 )
 
 SUPPORT = (

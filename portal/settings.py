@@ -129,6 +129,18 @@ CELERY_TASK_TIME_LIMIT = 3 * 3600
 CELERY_TASK_SOFT_TIME_LIMIT = 3 * 3600 - 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The export engine (exports.services.runner). A worker holds a run, and the run an export, by a lease it
+# renews every quarter of EXPORT_LEASE_SECONDS; the sweeper (Celery beat, every EXPORT_SWEEP_SECONDS)
+# queues again every run whose lease ran out and that is EXPORT_STALL_GRACE_SECONDS past due.
+EXPORT_LEASE_SECONDS = env.float("EXPORT_LEASE_SECONDS", default=60.0)
+EXPORT_SWEEP_SECONDS = env.float("EXPORT_SWEEP_SECONDS", default=30.0)
+EXPORT_STALL_GRACE_SECONDS = env.float("EXPORT_STALL_GRACE_SECONDS", default=60.0)
+# Redis for the per-export request-rate limits shared by every worker (blank: the broker, if it is Redis).
+EXPORT_RATE_LIMIT_REDIS_URL = env("EXPORT_RATE_LIMIT_REDIS_URL", default="")
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stalled-export-runs": {"task": "exports.tasks.sweep_stalled_runs", "schedule": EXPORT_SWEEP_SECONDS},
+}
+
 # Where the sandbox simulators listen (python manage.py sandbox); demo exports point here.
 SANDBOX_URL = env("SANDBOX_URL")
 

@@ -3,6 +3,7 @@
   var root = document.querySelector(".export-run");
   if (!root) { return; }
   var url = root.getAttribute("data-status-url");
+  var shownStatus = document.getElementById("progress").getAttribute("data-status");
   var since = null;
 
   function text(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
@@ -44,6 +45,7 @@
     text("status-label", data.status_label);
     text("percent", data.percent);
     text("failure-message", data.failure_message ? "\u00b7 " + data.failure_message : "");
+    text("run-note", data.note || "");
     var bar = document.getElementById("progress-bar");
     bar.style.width = data.percent + "%";
     bar.className = "progress-bar status-" + data.status;
@@ -62,8 +64,9 @@
       .then(function (data) {
         render(data);
         since = started;
-        if (data.finished) {
-          if (data.failed > 0 && !document.getElementById("retry-form")) { window.location.reload(); }
+        if (data.finished || data.status === "stalled" || data.status === "stopped") {
+          // The buttons that apply now (Retry failed, Resume) come with the page for that status.
+          if (data.status !== shownStatus) { window.location.reload(); }
           return;
         }
         window.setTimeout(poll, 700);

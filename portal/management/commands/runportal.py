@@ -23,8 +23,10 @@ class Command(BaseCommand):
         commands = []
         if not options["no_sandbox"]:
             commands.append(("sandbox", [python, "manage.py", "sandbox", "--port", str(options["sandbox_port"])]))
+        # -B: the worker also runs Celery beat, whose sweeper queues again any run a dead worker left.
         commands.append(("worker", [python, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO",
-                                    "--pool=solo", "--without-gossip", "--without-mingle"]))
+                                    "--pool=solo", "--without-gossip", "--without-mingle", "-B",
+                                    "--schedule", str(settings.VAR_DIR / "celerybeat-schedule")]))
         commands.append(("web", [python, "manage.py", "runserver", "--noreload", f"127.0.0.1:{options['port']}"]))
         processes = []
         for name, command in commands:
