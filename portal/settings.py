@@ -128,6 +128,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 3 * 3600
 CELERY_TASK_SOFT_TIME_LIMIT = 3 * 3600 - 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Which queue the portal's tasks go to (and its workers read, with -Q): one broker can serve several portals.
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 
 # The export engine (exports.services.runner). A worker holds a run, and the run an export, by a lease it
 # renews every quarter of EXPORT_LEASE_SECONDS; the sweeper (Celery beat, every EXPORT_SWEEP_SECONDS)

@@ -17,6 +17,9 @@ TESTING = True
 EXPORT_CONNECTOR_OVERRIDES = dict(
     item.split("=", 1) for item in os.environ.get("EXPORT_CONNECTOR_OVERRIDES", "").split(",") if "=" in item)
 
+# Target packages registered by the test suite (its throwaway targets), for the processes a test starts.
+EXPORT_EXTRA_TARGETS = [p for p in os.environ.get("EXPORT_EXTRA_TARGETS", "").split(",") if p]
+
 # Tests do not wait for real backoff.
 EXPORT_RETRY_BACKOFF_SECONDS = 0.01
 EXPORT_RETRY_BACKOFF_MAX_SECONDS = 0.05

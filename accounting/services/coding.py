@@ -12,7 +12,7 @@ from datetime import date
 
 from django.db.models import F, Q, QuerySet
 
-from ..models import Account, AccountCodingChart, ChartAccountRole, VatRate
+from ..models import Account, AccountCodingChart, AccountCodingChartAccount, ChartAccountRole, VatRate
 
 MESSAGES = {
     "no_accounts_for_period":
@@ -61,20 +61,41 @@ def chart_for(day: date) -> AccountCodingChart | None:
 
 def receivable_account(period_label: str, day: date) -> Account:
     """The single, active accounts receivable account of the chart valid on ``day``."""
-    chart = chart_for(day)
-    if chart is None:
-        raise AccountCodingError.of("no_accounts_for_period", period_label)
-    rows = list(chart.accounts.filter(role=ChartAccountRole.ACCOUNTS_RECEIVABLE)
-                .select_related("account").order_by("account__number"))
-    if not rows:
-        raise AccountCodingError.of("no_receivable_account", period_label)
-    if len(rows) > 1:
-        numbers = ", ".join(row.account.number for row in rows)
-        raise AccountCodingError.of("multiple_receivable_accounts", numbers, period_label)
-    account = rows[0].account
-    if not account.is_active:
-        raise AccountCodingError.of("incorrect_receivable_account", account.number, period_label)
-    return account
+    return ReceivableResolver().resolve(period_label, day)
+
+
+class ReceivableResolver:
+    """The accounts receivable account per day, from every chart read once (two queries), so that a run
+    over a month of invoice dates does not ask the database once per date."""
+
+    def __init__(self):
+        self.charts = list(AccountCodingChart.objects.order_by(
+            "-is_default", F("valid_from").desc(nulls_last=True), "name"))
+        self.receivables: dict[int, list[Account]] = {chart.pk: [] for chart in self.charts}
+        for row in (AccountCodingChartAccount.objects.filter(role=ChartAccountRole.ACCOUNTS_RECEIVABLE)
+                    .select_related("account").order_by("account__number")):
+            self.receivables.setdefault(row.chart_id, []).append(row.account)
+
+    def chart_for(self, day: date) -> AccountCodingChart | None:
+        """As ``chart_for``: the valid charts, the default first, then the latest validity."""
+        return next((chart for chart in self.charts
+                     if (chart.valid_from is None or chart.valid_from <= day)
+                     and (chart.valid_to is None or chart.valid_to >= day)), None)
+
+    def resolve(self, period_label: str, day: date) -> Account:
+        chart = self.chart_for(day)
+        if chart is None:
+            raise AccountCodingError.of("no_accounts_for_period", period_label)
+        accounts = self.receivables.get(chart.pk, [])
+        if not accounts:
+            raise AccountCodingError.of("no_receivable_account", period_label)
+        if len(accounts) > 1:
+            raise AccountCodingError.of("multiple_receivable_accounts", ", ".join(a.number for a in accounts),
+                                        period_label)
+        account = accounts[0]
+        if not account.is_active:
+            raise AccountCodingError.of("incorrect_receivable_account", account.number, period_label)
+        return account
 
 
 class SalesAccountResolver:

@@ -13,7 +13,7 @@ from datetime import date
 from django.db.models import Min, QuerySet
 
 from accounting.models import Account, EconomicUnit, Invoice, InvoiceLine, Office, PaymentCondition, VatRate
-from accounting.services.coding import AccountCodingError, SalesAccountResolver, receivable_account
+from accounting.services.coding import AccountCodingError, ReceivableResolver, SalesAccountResolver
 from customers.models import Customer
 
 
@@ -54,9 +54,10 @@ def receivable_accounts(invoices, *, when_none: date | None = None
     invoices, the chart valid on ``when_none`` (if given) is checked instead."""
     found, problems, seen = {}, [], set()
     days = period_days(invoices) or ([(when_none.isoformat(), when_none)] if when_none else [])
+    resolver = ReceivableResolver()
     for label, day in days:
         try:
-            found.setdefault(label, receivable_account(label, day))
+            found.setdefault(label, resolver.resolve(label, day))
         except AccountCodingError as exc:
             if exc.code not in seen:
                 seen.add(exc.code)

@@ -11,7 +11,7 @@ import contextlib
 from collections import defaultdict
 
 from accounting.models import Invoice, InvoiceLine
-from accounting.services.coding import AccountCodingError, SalesAccountResolver, receivable_account
+from accounting.services.coding import AccountCodingError, ReceivableResolver, SalesAccountResolver
 from accounting.services.payment import payment_iban
 
 from .facts import period_label as label_of
@@ -29,6 +29,7 @@ class OpterData:
         self._resolvers: dict[str, tuple[frozenset, SalesAccountResolver]] = {}
         self._customers: set[int] = set()
         self._receivable: dict[tuple, object] = {}
+        self._receivables: ReceivableResolver | None = None
         self._iban: dict[tuple, str] = {}
 
     def load(self, invoices) -> None:
@@ -93,8 +94,10 @@ class OpterData:
         """The accounts receivable account (e.g. 1210); raises AccountCodingError."""
         key = (period_label(invoice), invoice.invoice_date)
         if key not in self._receivable:
+            if self._receivables is None:
+                self._receivables = ReceivableResolver()
             try:
-                self._receivable[key] = receivable_account(*key)
+                self._receivable[key] = self._receivables.resolve(*key)
             except AccountCodingError as exc:
                 self._receivable[key] = exc
         found = self._receivable[key]

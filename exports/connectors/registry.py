@@ -85,6 +85,10 @@ def register_package(path: str) -> Target:
     return _load()[importlib.import_module(path).TARGET.type]
 
 
+def extra_packages() -> list[str]:
+    return list(_extra_packages)
+
+
 def unregister_package(path: str) -> None:
     if path in _extra_packages:
         _extra_packages.remove(path)

@@ -18,6 +18,9 @@ from django.utils import timezone
 
 from ..models import ExportLease, ExportRun
 
+#: How soon a run that waits for another run's export looks again.
+BUSY_RETRY_SECONDS = 2.0
+
 
 def lease_seconds() -> float:
     return float(getattr(settings, "EXPORT_LEASE_SECONDS", 60))
@@ -76,7 +79,9 @@ def acquire_export(export_id: int, run_id: int, owner: str) -> Busy | None:
         holder = ExportLease.objects.filter(export_id=export_id).values_list("run_id", "expires_at").first()
         if holder is None:  # released between the two statements: try again next time
             return Busy(run_id=0, seconds=1.0)
-        return Busy(run_id=holder[0], seconds=max(1.0, (holder[1] - now).total_seconds()))
+        # The holder usually finishes long before its lease would run out: look again soon.
+        remaining = (holder[1] - now).total_seconds()
+        return Busy(run_id=holder[0], seconds=max(0.5, min(remaining, BUSY_RETRY_SECONDS)))
 
 
 def renew_export(export_id: int, owner: str) -> bool:

@@ -26,7 +26,7 @@ def invoices_in_scope(*, invoices=None, period: InvoicePeriod | None = None) -> 
     if period is not None:
         return queryset.filter(period=period).order_by("number")
     if isinstance(invoices, QuerySet):
-        return invoices.select_related("customer", "office", "region", "period").order_by("number")
+        return queryset.filter(pk__in=invoices.values("pk")).order_by("number")
     ids = [getattr(i, "pk", i) for i in (invoices or [])]
     return queryset.filter(pk__in=ids).order_by("number")
 

@@ -42,8 +42,6 @@ from .setup_check import blocking_summary
 logger = logging.getLogger("exports")
 
 CHUNK_SIZE = 500
-#: How soon a run that waits for another run's export looks again.
-BUSY_RETRY_SECONDS = 5.0
 
 
 @dataclass
@@ -248,12 +246,16 @@ class _Session:
                 last_pk = chunk[-1].pk
                 _prepare_chunk(run, chunk, sender)
                 connector.prefetch([item.invoice for item in chunk])
-                run_all(chunk, sender.process, size, self.heartbeat.tick, self.stop)
+                sender.start_chunk(chunk)
+                try:
+                    run_all(chunk, sender.process, size, self.heartbeat.tick, self.stop)
+                finally:
+                    sender.end_chunk()
                 results.flush()
             due = items.filter(state=ItemState.PENDING, confirm_due_at__lte=timezone.now()).order_by("pk")
             run_all(list(due[:CHUNK_SIZE]), sender.process, size, self.heartbeat.tick, self.stop)
             if sender.waiting_elsewhere:
-                self.busy.append(leases.Busy(run_id=0, seconds=BUSY_RETRY_SECONDS))
+                self.busy.append(leases.Busy(run_id=0, seconds=leases.BUSY_RETRY_SECONDS))
         except ExportError as exc:
             _fail_items(run, items, exc.code, exc.message, exc.excerpt)
         finally:

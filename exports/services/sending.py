@@ -103,6 +103,13 @@ class ItemSender:
         self.stop = stop
         self.sent_before: dict[int, tuple[int, object]] = {}  # invoice id -> (run id, when), this chunk
         self.waiting_elsewhere = 0  # items left planned: their invoice is in flight in another run
+        # Claims are made a few items ahead in one UPDATE (their state committed as sending, no call made
+        # yet): fewer commits per invoice. Items claimed ahead but never started go back to planned.
+        self.claim_batch = int(_setting("EXPORT_CLAIM_BATCH", 4))
+        self._claim_lock = threading.Lock()
+        self._waiting: list[ExportItem] = []  # this chunk's items not started yet, in order
+        self._ahead: set[int] = set()  # claimed ahead, not started
+        self._claimed: set[int] = set()  # claimed ahead, now started: their claim is done
 
     # -- log -------------------------------------------------------------------------------------------------
     def event(self, item, code, message, level=EventLevel.INFO, **kwargs) -> None:
@@ -143,7 +150,33 @@ class ItemSender:
         return Steps(item.steps, on_record=save)
 
     # -- the state machine ------------------------------------------------------------------------------------
+    # -- claims, a few at a time ------------------------------------------------------------------------------
+    def start_chunk(self, chunk: list[ExportItem]) -> None:
+        with self._claim_lock:
+            self._waiting = [item for item in chunk if item.state == ItemState.PLANNED and not item.steps
+                             and item.invoice_id not in self.sent_before and not self.run.is_preview]
+            self._ahead.clear()
+            self._claimed.clear()
+
+    def end_chunk(self) -> None:
+        """Items claimed ahead that never started (a stop, a cancel): planned again, no call was made."""
+        with self._claim_lock:
+            unstarted, self._ahead = list(self._ahead), set()
+            self._waiting = []
+        if unstarted:
+            ExportItem.objects.filter(pk__in=unstarted, state=ItemState.SENDING).update(
+                state=ItemState.PLANNED, attempts=F("attempts") - 1, updated_at=timezone.now())
+
+    def _begin(self, item: ExportItem) -> None:
+        with self._claim_lock:
+            if item in self._waiting:
+                self._waiting.remove(item)
+            if item.pk in self._ahead:
+                self._ahead.discard(item.pk)
+                self._claimed.add(item.pk)
+
     def process(self, item: ExportItem) -> None:
+        self._begin(item)
         self.recorder.item = item
         try:
             self._process(item)
@@ -236,7 +269,31 @@ class ItemSender:
 
     # -- sending ------------------------------------------------------------------------------------------------
     def claim(self, item: ExportItem) -> bool:
-        """planned -> sending, committed before the first call. False: in flight in another run (it waits)."""
+        """planned -> sending, committed before the first call: with the next few items of the chunk in one
+        UPDATE. False: the invoice is in flight in another run (the item waits)."""
+        with self._claim_lock:
+            if item.pk in self._claimed:
+                self._claimed.discard(item.pk)
+                item.state = ItemState.SENDING
+                item.attempts += 1
+                return True
+            ahead = [other for other in self._waiting if other.pk not in self._ahead][:self.claim_batch - 1]
+            ids = [item.pk, *(other.pk for other in ahead)]
+            try:
+                with transaction.atomic():
+                    claimed = ExportItem.objects.filter(pk__in=ids, state=ItemState.PLANNED).update(
+                        state=ItemState.SENDING, attempts=F("attempts") + 1, updated_at=timezone.now())
+                if claimed != len(ids):
+                    raise IntegrityError("not every item was planned")
+            except IntegrityError:
+                return self._claim_one(item)
+            self._ahead.update(other.pk for other in ahead)
+        item.state = ItemState.SENDING
+        item.attempts += 1
+        return True
+
+    def _claim_one(self, item: ExportItem) -> bool:
+        """A batch could not be claimed whole (an invoice in flight elsewhere): this item alone."""
         try:
             with transaction.atomic():
                 claimed = ExportItem.objects.filter(pk=item.pk, state=ItemState.PLANNED).update(

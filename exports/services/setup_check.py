@@ -16,7 +16,7 @@ from accounting import validators
 from accounting.models import OcrNumberType
 from accounting.services.payment import payment_iban
 
-from ..connectors import facts
+from ..connectors import facts, registry
 from ..connectors.base import ExportError, Problem
 from ..connectors.registry import NoConnector, connector_for
 from ..connectors.start_text import StartTextError
@@ -153,6 +153,9 @@ def _code_problems(target: Target, export: InvoiceExport, invoices) -> list[Prob
 def check_export(export: InvoiceExport, invoices=None, *, remote: bool = True) -> SetupReport:
     """The local checks and, with ``remote``, the connector's: over ``invoices`` (a QuerySet preferred),
     by default the invoices the export would send next."""
+    if registry.find(export.type) is None:
+        return SetupReport(export, [Problem("unknown_type", f"{export.name}: the export type {export.type!r} is "
+                                                            f"not available in this installation.")])
     invoices = invoices_reaching(export) if invoices is None else invoices
     report = SetupReport(export, local_problems(export, invoices))
     if not remote:
