@@ -106,7 +106,8 @@ class Sender:
                     self.company.product = self.reader.product(spec)
                     if self.company.product is not None:
                         return
-                raise error("cannot_create_product", spec.code, spec.group, detail(refused.text)) from None
+                raise error("cannot_create_product", spec.code, spec.group, detail(refused.text),
+                            status=refused.http_status) from None
             self.company.product = {"key": self.api.inserted_id(answer, "product.nv"), "code": spec.code,
                                     "name": spec.name}
 
@@ -126,7 +127,8 @@ class Sender:
                 self._write("dimensionitem.nv", root, "dimensions")
             except Refusal as refused:
                 if refused.category != "DUPLICATE_DATA":  # there already: what we wanted
-                    raise error("cannot_create_dimension", name, item, detail(refused.text)) from None
+                    raise error("cannot_create_dimension", name, item, detail(refused.text),
+                                status=refused.http_status) from None
             self.company.add_dimension_item(name, item)
 
     def ensure_customer(self, document: NetvisorDocument, steps: Steps) -> None:
@@ -146,7 +148,8 @@ class Sender:
                     self.company.customers.update(self.reader.customers([customer.key]))
                     if customer.key in self.company.customers:
                         return
-                raise error("cannot_create_customer", customer.opter_code, detail(refused.text)) from None
+                raise error("cannot_create_customer", customer.opter_code, detail(refused.text),
+                            status=refused.http_status) from None
             key = self.api.inserted_id(answer, "customer.nv")
             self.company.customers[customer.key] = {"key": key, "code": customer.key, "name": customer.name}
             steps.record(CUSTOMER, key)
@@ -164,7 +167,7 @@ class Sender:
                     return remote["key"]
                 if remote is not None:
                     raise error("already_exists", [number]) from None
-            raise error("cannot_send_invoice", number, detail(refused.text)) from None
+            raise error("cannot_send_invoice", number, detail(refused.text), status=refused.http_status) from None
         return self.api.inserted_id(answer, "salesinvoice.nv")
 
     def _write(self, resource: str, body, shared: str):
