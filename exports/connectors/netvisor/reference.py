@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from .api import NetvisorApi
 from .xml import child, children, decimal_of, text
@@ -123,6 +123,11 @@ class Reader:
 
     def customers(self, codes) -> dict[str, dict]:
         codes = sorted({code for code in codes if code})
+        if not codes:
+            # Nothing to look up, but the call still shows the API user's right to customerlist.nv.
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+            self.api.read("customerlist.nv", {"changedsince": now})
+            return {}
         found = {}
         for start in range(0, len(codes), CODES_PER_CALL):
             chunk = codes[start:start + CODES_PER_CALL]
