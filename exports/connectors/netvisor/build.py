@@ -142,9 +142,9 @@ class PayloadBuilder:
             # Checked only for a customer that is to be created: one Netvisor holds is left as it is.
             if not name:
                 raise error("cannot_create_customer", customer.code, "The customer has no name in Opter")
-            problem = operators.edi_code_problem(customer)
-            if problem:
-                raise error("cannot_create_customer", customer.code, problem.split(": ", 1)[1].rstrip("."))
+            reason = operators.edi_code_reason(customer)
+            if reason:
+                raise error("cannot_create_customer", customer.code, reason.rstrip("."))
         return CustomerDocument(key=key, opter_code=customer.code, name=name,
                                 xml=document(customer_element(customer, key, name)))
 

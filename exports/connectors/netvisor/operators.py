@@ -63,13 +63,19 @@ def is_accepted(operator_id: str) -> bool:
     return normalized(operator_id) in accepted_operator_ids()
 
 
-def edi_code_problem(customer) -> str | None:
-    """Why the customer's EDI code cannot be its Netvisor operator id; None when blank or accepted."""
+def edi_code_reason(customer) -> str | None:
+    """Why the customer's EDI code cannot be its Netvisor operator id, as a sentence; None when blank or
+    accepted."""
     code = (customer.edi_code or "").strip()
     if not code or is_accepted(code):
         return None
-    return (f"Customer {customer.code} {customer.name}: the EDI code {code} is not an e-invoice operator id "
-            f"Netvisor accepts (for example {', '.join(list(OPERATORS)[:3])}); correct it or leave it empty.")
+    return (f"The EDI code {code} is not an e-invoice operator id Netvisor accepts (for example "
+            f"{', '.join(list(OPERATORS)[:3])}); correct it or leave it empty.")
+
+
+def edi_code_problem(customer) -> str | None:
+    reason = edi_code_reason(customer)
+    return f"Customer {customer.code} {customer.name}: t{reason[1:]}" if reason else None
 
 
 def edi_code_problems(customers: Iterable) -> list[str]:
