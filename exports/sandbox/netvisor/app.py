@@ -55,6 +55,13 @@ class NetvisorOptions:
     period_lock_before: str = ""  # YYYY-MM-DD: invoices dated before it are refused (PERIOD_LOCK)
 
 
+def finnish_reference(base: str) -> str:
+    """What Netvisor makes when no reference is given: the number with its Finnish check digit (7-3-1)."""
+    digits = "".join(ch for ch in base if ch.isdigit()) or "1"
+    total = sum(int(d) * (7, 3, 1)[i % 3] for i, d in enumerate(reversed(digits)))
+    return digits + str((10 - total % 10) % 10)
+
+
 def refused(category: str, text: str, status: int = 400) -> ApiError:
     return ApiError(status, text, category=category)
 
@@ -440,7 +447,8 @@ class NetvisorSimulator(Simulator):
         invoice = {"id": self.store.new_id("invoices"), "company": self.company.organisation_id, "number": number,
                    "date": day, "due_date": due, "status": status, "customer_id": customer["id"],
                    "customer_code": customer["code"], "customer_name": customer["name"],
-                   "reference": xml.value(element, "salesinvoicereferencenumber"), "amount": amount,
+                   "reference": xml.value(element, "salesinvoicereferencenumber") or finnish_reference(number),
+                   "amount": amount,
                    "lines_total": gross, "lines": lines, "attachments": attachments,
                    "your_reference": xml.value(element, "salesinvoiceyourreference"),
                    "receivables_account": receivables or self.company.default_accounts["SalesReceivables"]}
