@@ -37,3 +37,13 @@ def test_the_helsinki_demo_period_into_the_sandbox(db, sandbox, settings, monkey
     second = run_of(period, export)
     assert (second.status, second.exported, second.skipped) == (RunStatus.COMPLETED, 0, run.exported)
     assert set(second.items.values_list("last_error_code", flat=True)) == {"netvisor.already_exists"}
+
+
+def test_the_received_page_lists_what_the_sandbox_holds(db, sandbox):
+    import requests
+
+    received = requests.get(sandbox.url + "/netvisor/_received", timeout=5).json()
+    assert received["invoices"][0]["date"] == "2026-10-15"
+    assert received["dimensions"]["1033062-8"]["Kustannuspaikka"] == ["Helsinki", "Vantaa"]
+    page = requests.get(sandbox.url + "/netvisor/_received?format=html", timeout=5)
+    assert page.status_code == 200 and "Visma Netvisor: what the sandbox received" in page.text

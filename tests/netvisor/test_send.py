@@ -178,3 +178,12 @@ def test_with_http_status_codes_netvisors_failures_are_read_the_same_way(finland
     (problem,) = finland.connector().check_setup([invoice])
     assert problem.message.startswith("The user credentials were not accepted by Netvisor. AUTHENTICATION_FAILED :: "
                                       "The MAC is not valid.")
+
+
+def test_with_http_status_codes_a_missing_right_is_still_named(finland, settings):
+    settings.NETVISOR_USE_HTTP_STATUS_CODES = True
+    finland.sim.configure({"missing_rights": "productlist.nv"})
+    (problem,) = finland.connector().check_setup([finland.invoice()])
+    assert problem.message == ("The Netvisor API user has no right to productlist.nv. SERVICE_ACCESS_ERROR :: The "
+                               "API user has no right to the interface productlist.nv.")
+    assert problem.code == "netvisor.missing_right"

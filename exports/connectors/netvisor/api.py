@@ -132,7 +132,9 @@ class NetvisorApi:
                 raise self.http.refused(method, resource, exc) from None
             return self._judged(call, method, answer, exc.status)
         except ExportError as exc:
-            raise self._reworded(exc, call) from None
+            if exc.short_code != "credentials":
+                raise
+            raise self._refused_credentials(exc, call, method) from None
         answer = response.netvisor_answer
         return self._judged(call, method, answer, response.status_code)
 
@@ -172,16 +174,21 @@ class NetvisorApi:
             raise self._error("netvisor_unavailable", call, words, retryable=True, status=http_status)
         raise Refusal(call, masked, http_status)
 
-    def _reworded(self, exc: ExportError, call: str) -> ExportError:
-        """The HttpClient's refused credentials (a 401/403) with Netvisor's own words when it gave any."""
-        if exc.short_code != "credentials":
-            return exc
+    def _refused_credentials(self, exc: ExportError, call: str, method: str) -> ExportError:
+        """A 401/403 (the HttpClient's credentials message): with UseHTTPResponseStatusCodes Netvisor's
+        envelope says what it was (a missing right is a 403 too), else the status code is all there is."""
         try:
             status = status_of(etree.fromstring(exc.excerpt.encode(), XML_PARSER)) if exc.excerpt else None
         except etree.XMLSyntaxError:
             status = None
-        words = detail(status.text) if status is not None and not status.ok else f"Status code {exc.status}"
-        return self._error("credentials", words, status=exc.status, excerpt=exc.excerpt)
+        if status is not None and not status.ok:
+            try:
+                self._judged(call, method, _Answer(None, status), exc.status)
+            except Refusal as refused:
+                return self._error("call_refused", call, detail(refused.text), status=exc.status)
+            except ExportError as judged:
+                return judged
+        return self._error("credentials", f"Status code {exc.status}", status=exc.status, excerpt=exc.excerpt)
 
     def _error(self, code: str, *params, **kwargs) -> ExportError:
         return ExportError(CATALOGUE, code, *[redact_text(str(p), self.secrets) for p in params], **kwargs)

@@ -62,6 +62,16 @@ def finnish_reference(base: str) -> str:
     return digits + str((10 - total % 10) % 10)
 
 
+def json_ready(value):
+    if isinstance(value, dict):
+        return {key: json_ready(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_ready(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return copy.copy(value)
+
+
 def refused(category: str, text: str, status: int = 400) -> ApiError:
     return ApiError(status, text, category=category)
 
@@ -99,6 +109,9 @@ class NetvisorSimulator(Simulator):
         self.store = Store(customers=seed.customers(), products=seed.products(), invoices=seed.invoices())
 
     def __call__(self, environ, start_response):
+        # Netvisor's resources sit at the root ({base}/{resource}.nv): the sandbox's own pages are /_...
+        if (environ.get("PATH_INFO") or "/").startswith("/_"):
+            return self.handle_page(Request(environ))(start_response)
         # A call is running from its arrival (the latency knob stands for Netvisor's processing time).
         with self._running_lock:
             self._running += 1
@@ -564,14 +577,15 @@ class NetvisorSimulator(Simulator):
 
     # -- what the tests and the _received page read ---------------------------------------------------------
     def received(self) -> dict:
+        """Everything the company holds, JSON-ready (dates as YYYY-MM-DD, amounts as numbers)."""
         with self.store.lock:
-            return {"companies": {key: c.name for key, c in self.companies.items()},
-                    "customers": copy.deepcopy(list(self.store.customers.values())),
-                    "products": copy.deepcopy(list(self.store.products.values())),
-                    "invoices": copy.deepcopy(list(self.store.invoices.values())),
-                    "dimensions": {key: {name: sorted(d["items"]) for name, d in c.dimensions.items()}
-                                   for key, c in self.companies.items()},
-                    "writes": list(self.store.writes)}
+            return json_ready({"companies": {key: c.name for key, c in self.companies.items()},
+                               "customers": list(self.store.customers.values()),
+                               "products": list(self.store.products.values()),
+                               "invoices": list(self.store.invoices.values()),
+                               "dimensions": {key: {name: sorted(d["items"]) for name, d in c.dimensions.items()}
+                                              for key, c in self.companies.items()},
+                               "writes": list(self.store.writes)})
 
     def booked_invoices(self) -> list[dict]:
         with self.store.lock:
