@@ -58,4 +58,5 @@ def test_helsinki_demo_period_into_the_sandbox_at_25_ms_per_call(sandbox, settin
           f"invoice), {total} calls = {reads} reads of reference data per run + {once} for new customers/product/"
           f"dimension items + {per_invoice} per invoice ({per_invoice / run.exported:.2f} calls per invoice in "
           f"steady state: salesinvoice.nv add{' with the PDF inside' if include_pdf else ''}). Second run (all "
-          f"already there, skipped): {second_seconds:.2f} s, {netvisor.calls.total} calls.")
+          f"already there, skipped): {second_seconds:.2f} s, {netvisor.calls.total} calls. First run's calls: "
+          f"{', '.join(f'{path} {n}' for path, n in sorted(by_path.items()))}.")
