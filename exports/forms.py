@@ -4,6 +4,7 @@ InvoiceExportForm checks, per export type, the fields Opter's help article for t
 be filled in, with the article's wording in the help text and in the error. Secrets are write-only.
 """
 from django import forms
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
@@ -160,4 +161,25 @@ class CodeTranslationForm(forms.ModelForm):
                                "Choose the payment condition this code translates (kind Payment condition).")
             if vat_rate is not None:
                 self.add_error("vat_rate", "Leave the VAT rate empty for a Payment condition code.")
+        self._check_with_target(kind, vat_rate if kind == CodeKind.TAX_RATE else payment_condition)
         return cleaned_data
+
+    def _check_with_target(self, kind, opter_object) -> None:
+        """The export type's own rule for its codes (Target.check_code), e.g. Netvisor's fixed VAT codes."""
+        code = (self.cleaned_data.get("code") or "").strip()
+        export = self._export()
+        target = registry.find(export.type) if export is not None else None
+        if target is None or opter_object is None or not code or self.has_error("code"):
+            return
+        problem = target.check_code(kind, opter_object, code)
+        if problem:
+            self.add_error("code", problem)
+
+    def _export(self):
+        """The export the row belongs to: chosen on the form, or the Invoice export page it is a row of."""
+        if self.cleaned_data.get("export") is not None:
+            return self.cleaned_data["export"]
+        try:
+            return self.instance.export
+        except ObjectDoesNotExist:
+            return None

@@ -146,6 +146,17 @@ CELERY_BEAT_SCHEDULE = {
 # Where the sandbox simulators listen (python manage.py sandbox); demo exports point here.
 SANDBOX_URL = env("SANDBOX_URL")
 
+# Netvisor: the software partner id and key Netvisor issued to this portal (every Netvisor export signs with
+# them; an export may override them on its File transfer tab). NETVISOR_PARTNER_KEY_FILE reads the key from a
+# file. Operator ids that Netvisor accepts beyond the connector's list, and VAT percentages its codes take
+# beyond Opter's table (the Finnish rates in force since), comma separated. NETVISOR_USE_HTTP_STATUS_CODES
+# sends UseHTTPResponseStatusCodes: 1 (failures then come with 4xx/5xx statuses; the envelope is read alike).
+NETVISOR_PARTNER_ID = env("NETVISOR_PARTNER_ID", default="")
+NETVISOR_PARTNER_KEY = env("NETVISOR_PARTNER_KEY", default="")
+NETVISOR_EXTRA_OPERATOR_IDS = env.list("NETVISOR_EXTRA_OPERATOR_IDS", default=[])
+NETVISOR_EXTRA_VAT_PERCENTAGES = env.list("NETVISOR_EXTRA_VAT_PERCENTAGES", default=["13.5", "25.5"])
+NETVISOR_USE_HTTP_STATUS_CODES = env.bool("NETVISOR_USE_HTTP_STATUS_CODES", default=False)
+
 # django-import-export: CSV and XLSX only, rolled back on any error, explicit permissions.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

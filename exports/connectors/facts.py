@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Min, QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from accounting.models import Account, EconomicUnit, Invoice, InvoiceLine, Office, PaymentCondition, VatRate
 from accounting.services.coding import AccountCodingError, ReceivableResolver, SalesAccountResolver
@@ -40,6 +40,15 @@ class Sale:
     vat_rate: VatRate
     account: Account | None  # None: account coding found none (the error is in ``problem``)
     problem: AccountCodingError | None = None
+
+
+def invoice_date_range(invoices) -> tuple[date, date] | None:
+    """The first and last invoice date: one aggregate for a QuerySet, or from a list of invoices."""
+    if isinstance(invoices, QuerySet):
+        span = invoices.aggregate(first=Min("invoice_date"), last=Max("invoice_date"))
+        return (span["first"], span["last"]) if span["first"] else None
+    days = [invoice.invoice_date for invoice in invoices]
+    return (min(days), max(days)) if days else None
 
 
 def period_days(invoices) -> list[tuple[str, date]]:

@@ -12,7 +12,7 @@ type. A Target says
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -73,6 +73,9 @@ class LocalChecks:
     sales_ledger_number: every customer must have a customer number (sales ledger number)
     required_codes:      the Codes tab kinds every object in use must have a code for; a callable gets the
                          parsed start text (e-conomic needs tax codes only for the voucher method)
+    customer_rule:       the target's own check of the customers in use: customers -> one problem text per
+                         customer at fault (Netvisor: the EDI code must be an operator id it accepts),
+                         reported at ``customer_rule_level``
     """
 
     eur_currency: str | None = None
@@ -82,6 +85,8 @@ class LocalChecks:
     iban: str | None = None
     sales_ledger_number: str | None = None
     required_codes: tuple[str, ...] | Callable[[dict], tuple[str, ...]] = ()
+    customer_rule: Callable[[Iterable], list[str]] | None = None
+    customer_rule_level: str = BLOCKING
 
     def codes_required(self, start_text: dict) -> tuple[str, ...]:
         return self.required_codes(start_text) if callable(self.required_codes) else self.required_codes
@@ -142,6 +147,9 @@ class Target:
     policy: SendPolicy = field(default_factory=SendPolicy)
     #: Countries the integration was tested for (shown in the help text), e.g. ("FI",)
     markets: tuple[str, ...] = ()
+    #: What the target accepts on the Codes tab: (kind, Opter object, code) -> what is wrong, or None. The
+    #: Codes tab form shows it as the code's error and the setup check reports it (see check_code).
+    code_rule: Callable[[str, object, str], str | None] | None = None
 
     @property
     def display_name(self) -> str:
@@ -153,6 +161,11 @@ class Target:
             if isinstance(rule, Filled) and rule.field == field_name:
                 return rule.meaning
         return self.help.get(field_name, "")
+
+    def check_code(self, kind: str, opter_object, code: str) -> str | None:
+        """Why the target does not accept ``code`` for ``opter_object`` (a VAT rate or payment condition) on
+        the Codes tab, in words that say what to enter instead; None when it does."""
+        return self.code_rule(kind, opter_object, code) if self.code_rule else None
 
     @property
     def fields_used(self) -> tuple[str, ...]:

@@ -104,6 +104,9 @@ def _customer_problems(target: Target, invoices) -> list[Problem]:
                                     f"Customer number missing in Opter for customer: {customer.name} "
                                     f"(customer code: {customer.code}, customer no: )",
                                     blocking=checks.sales_ledger_number == BLOCKING))
+    if checks.customer_rule is not None:
+        problems += [Problem(f"{target.type}.customer", text, blocking=checks.customer_rule_level == BLOCKING)
+                     for text in checks.customer_rule(facts.customers(invoices))]
     return problems
 
 
@@ -132,7 +135,7 @@ def _code_problems(target: Target, export: InvoiceExport, invoices) -> list[Prob
         required = target.checks.codes_required(target.start_text.parse(export.start_text))
     except StartTextError:
         return []  # reported as a configuration problem
-    problems = []
+    problems = _codes_the_target_refuses(target, export, invoices)
     if CodeKind.TAX_RATE in required:
         translated = set(export.codes.filter(kind=CodeKind.TAX_RATE).values_list("vat_rate_id", flat=True))
         for rate in facts.vat_rates(invoices):
@@ -147,6 +150,23 @@ def _code_problems(target: Target, export: InvoiceExport, invoices) -> list[Prob
                 problems.append(Problem("payment_condition_translation",
                                         f"{export.name}: the payment condition {condition.name} has no code on the "
                                         f"Codes tab (Payment condition)."))
+    return problems
+
+
+def _codes_the_target_refuses(target: Target, export: InvoiceExport, invoices) -> list[Problem]:
+    """Codes tab entries of the VAT rates and payment conditions in use that the target does not accept
+    (Target.check_code): the form refuses them, an import or an older row may still hold one."""
+    if target.code_rule is None:
+        return []
+    rates = {rate.pk for rate in facts.vat_rates(invoices)}
+    conditions = set(facts.payment_conditions(invoices).values_list("pk", flat=True))
+    problems = []
+    for row in export.codes.select_related("vat_rate", "payment_condition"):
+        in_use = row.vat_rate_id in rates if row.kind == CodeKind.TAX_RATE else row.payment_condition_id in conditions
+        problem = target.check_code(row.kind, row.opter_object, row.code.strip()) if in_use else None
+        if problem:
+            problems.append(Problem("code_not_accepted", f"{export.name}, Codes tab ({CodeKind(row.kind).label}), "
+                                                         f"{row.opter_object}: {problem}"))
     return problems
 
 
