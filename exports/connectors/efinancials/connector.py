@@ -14,9 +14,8 @@ look-up ends with "The invoice export to E-Financials was cancelled." without a 
 """
 from __future__ import annotations
 
-from django.db.models import Max, Min
-
 from ...selectors import invoices_reaching
+from .. import facts
 from ..base import Connector, ExportError, Payload, Problem, RemoteRef, SendResult
 from ..opter import OpterData
 from ..start_text import StartTextError
@@ -71,7 +70,7 @@ class EFinancialsConnector(Connector):
         run = RunData(template_id=template_id,
                       product=find_product(self.api.pages("products"), self.settings.product_code))
         run.add_clients(self.api.pages("clients"))
-        dates = _date_range(invoices)
+        dates = facts.invoice_date_range(invoices)
         if dates:
             first, last = dates
             run.add_invoices(self.api.pages("sale_invoices", {"start_date": first.isoformat(),
@@ -125,11 +124,3 @@ class EFinancialsConnector(Connector):
         if self._sender is None:
             raise RuntimeError("prepare(invoices) must run before build, find_existing and send.")
 
-
-def _date_range(invoices):
-    """The first and last invoice date, from a QuerySet (one aggregate) or a list."""
-    if hasattr(invoices, "aggregate"):
-        span = invoices.aggregate(first=Min("invoice_date"), last=Max("invoice_date"))
-        return (span["first"], span["last"]) if span["first"] else None
-    days = [invoice.invoice_date for invoice in invoices]
-    return (min(days), max(days)) if days else None

@@ -40,8 +40,8 @@ class NetvisorConnector(Connector):
     type = "netvisor"
     catalogue = CATALOGUE
 
-    def __init__(self, export, *, recorder=None, rate_limit=None):
-        super().__init__(export, recorder=recorder)
+    def __init__(self, export, **kwargs):
+        super().__init__(export, **kwargs)
         try:
             self.status, self._settings_error = START_TEXT.parse(export.start_text)["status"], None
         except StartTextError as exc:
