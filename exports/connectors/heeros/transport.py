@@ -145,8 +145,12 @@ class HeerosTransport:
 
     # -- login -------------------------------------------------------------------------------------------
     def _login(self) -> tuple[str, float]:
-        response = self.http.request("POST", self.LOGIN, authenticated=False,
-                                     json_body={"username": self.username, "password": self.password})
+        try:
+            response = self.http.request("POST", self.LOGIN, authenticated=False,
+                                         json_body={"username": self.username, "password": self.password})
+        except HttpStatusError as exc:
+            # Not a refused login (401/403 are the credentials message): the address is wrong.
+            raise self.http.refused("POST", self.LOGIN, exc) from None
         data = self.http.json_of(response)
         token, lifetime = (data.get("token"), data.get("expiresIn")) if isinstance(data, dict) else (None, None)
         if not isinstance(token, str) or not token or not isinstance(lifetime, int | float):
