@@ -14,6 +14,8 @@ when its invoice number is taken (409, option ``refuse_duplicates``), and accept
 status stays "Pending" for ``processing_polls`` status reads and then shows the outcome: Heeros' rules
 decide (Failed with the errors, Incomplete when a customer, product or accounting object is unknown and
 the import options say not to create it, else Processed), unless ``outcome`` forces incomplete or invalid.
+The outcome is decided (and the customer, products and invoice booked) at upload; lists show the import's
+status as its last status read saw it, and the invoice only once a status read has shown the outcome.
 Every error answers {"errorCount", "errors": [{"code", "field", "message"}]}.
 """
 from __future__ import annotations
