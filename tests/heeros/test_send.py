@@ -197,3 +197,16 @@ def test_the_api_address_may_come_from_the_portal_settings(helsinki, run_of, set
     helsinki.export.save()
     run = run_of(helsinki.invoices(1))
     assert run.status == RunStatus.COMPLETED, run.failure_message
+
+
+def test_neither_the_password_nor_the_token_reaches_the_log(helsinki, run_of):
+    run = run_of(helsinki.invoices(2))
+    assert run.status == RunStatus.COMPLETED, run.failure_message
+    tokens = list(helsinki.sim.tokens)
+    assert tokens
+    texts = [f"{e.message}\n{e.excerpt}\n{e.params}" for e in ExportEvent.objects.filter(run=run)]
+    login = next(text for text in texts if "POST /heeros/api/v1/login" in text)
+    assert '"password": "***"' in login and '"token": "***"' in login
+    for text in texts:
+        assert helsinki.export.client_key not in text
+        assert all(token not in text for token in tokens)
