@@ -156,6 +156,15 @@ NETVISOR_PARTNER_KEY = env("NETVISOR_PARTNER_KEY", default="")
 NETVISOR_EXTRA_OPERATOR_IDS = env.list("NETVISOR_EXTRA_OPERATOR_IDS", default=[])
 NETVISOR_EXTRA_VAT_PERCENTAGES = env.list("NETVISOR_EXTRA_VAT_PERCENTAGES", default=["13.5", "25.5"])
 NETVISOR_USE_HTTP_STATUS_CODES = env.bool("NETVISOR_USE_HTTP_STATUS_CODES", default=False)
+# Heeros (exports/connectors/heeros). Heeros does not publish its API: the portal's transport is a design
+# of its own behind one adapter (see that package's README). Blank base URL = each export's Base URL only.
+HEEROS_API_BASE_URL = env("HEEROS_API_BASE_URL", default="")
+HEEROS_AUTH = env("HEEROS_AUTH", default="token")  # "token" (log in, bearer token) or "basic"
+if HEEROS_AUTH not in ("token", "basic"):
+    raise ImproperlyConfigured(f"HEEROS_AUTH must be token or basic, not {HEEROS_AUTH!r}.")
+HEEROS_TRANSPORT = env("HEEROS_TRANSPORT", default="exports.connectors.heeros.transport.HeerosTransport")
+# The official Finvoice 3.0 schema (Finvoice3.0.xsd from Finanssiala); unset = the portal's own checks only.
+FINVOICE_XSD = env("FINVOICE_XSD", default="")
 
 # django-import-export: CSV and XLSX only, rolled back on any error, explicit permissions.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

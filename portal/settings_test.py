@@ -28,3 +28,9 @@ EXPORT_RETRY_BACKOFF_MAX_SECONDS = 0.05
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # One file per test process, so parallel test sessions on one machine never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
+
+# The official Finvoice schema is not part of the project; where the shared copy sits beside the project
+# (CI has it), every Finvoice document of the tests is validated against it.
+_SHARED_FINVOICE_XSD = BASE_DIR.parent / "shared" / "specs" / "finvoice" / "Finvoice3.0.xsd"  # noqa: F405
+if not FINVOICE_XSD and _SHARED_FINVOICE_XSD.is_file():  # noqa: F405
+    FINVOICE_XSD = str(_SHARED_FINVOICE_XSD)

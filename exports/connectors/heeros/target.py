@@ -1,12 +1,16 @@
-"""Heeros as the portal knows it: Opter's "Exporting invoices to Heeros (API)" (seed 004)."""
-from ...catalogue import target_catalogue
+"""Heeros as the portal knows it: Opter's "Exporting invoices to Heeros (API)" (seed 004).
+
+The type is stored as "xmlserializer", the name Opter gives it (Type must be XmlSerializer); what goes to
+Heeros is a Finvoice 3.0 document per invoice (the transform Opter sells separately is built in here).
+"""
 from ..start_text import KeyValueSchema, OnlyOneTrue, Parameter, boolean
-from ..target import REPORT_NONE, UTF8, DemoExport, Equals, Filled, SendPolicy, Target
+from ..target import BLOCKING, REPORT_NONE, UTF8, WARNING, DemoExport, Equals, Filled, LocalChecks, SendPolicy, Target
+from .messages import CATALOGUE
 
-#: The Heeros user and company ids the sandbox accepts. Practice values.
-DEMO_KEY = {"username": "demo-heeros-user", "password": "demo-heeros-password", "la_id": "1001", "tt_id": "2002"}
-
-CATALOGUE = target_catalogue("xmlserializer", "Heeros", {})
+#: The Heeros user and company ids the sandbox accepts. Practice values; Heeros ids are five-digit strings
+#: whose leading zeros count, so the demo's have some.
+DEMO_KEY = {"username": "demo-heeros-user", "password": "demo-heeros-password", "la_id": "00101",
+            "tt_id": "02002"}
 
 START_TEXT = KeyValueSchema(
     {
@@ -17,7 +21,9 @@ START_TEXT = KeyValueSchema(
         "UpdateCustomer": Parameter(boolean, True, help="Update customer information in Heeros."),
         "CreateProduct": Parameter(boolean, True, help="Create missing products in Heeros."),
         "UpdateProduct": Parameter(boolean, True, help="Update products in Heeros."),
-        "CreateAccountingObjects": Parameter(boolean, True, help="Create the account coding in Heeros."),
+        "CreateAccountingObjects": Parameter(boolean, True,
+                                             help="Send the account coding (sales account, economic unit) on each "
+                                                  "row and have Heeros create missing accounting objects."),
     },
     rules=(OnlyOneTrue(("MoveOnlyToLedger", "SendToCustomer")),),
 )
@@ -40,7 +46,11 @@ TARGET = Target(
     ),
     uses=("start_text",),
     start_text=START_TEXT,
+    # Finvoice needs the payee's IBAN (EpiAccountID); Finnish and RF references are both fine.
+    checks=LocalChecks(eur_currency=WARNING, iban=BLOCKING),
     transfer_methods=("heeros_api",),
+    connector="exports.connectors.heeros.connector.HeerosConnector",
+    simulator="exports.sandbox.heeros.create_simulator",
     sandbox_prefix="/heeros",
     demo=DemoExport(
         name="Heeros (API)", office="HEL", group="Finland (Heeros)",
@@ -48,6 +58,9 @@ TARGET = Target(
                 "transfer_method": "heeros_api", "client_identity": DEMO_KEY["username"],
                 "start_text": "SendToCustomer=false"},
         secrets={"client_key": DEMO_KEY["password"]}),
-    policy=SendPolicy(parallel_calls=2, confirm_after_seconds=2, confirm_timeout_seconds=300),
+    # An upload is confirmed by asking for its import status: first after a second, then at growing
+    # intervals, and given up after five minutes ("could not be confirmed within the time limit").
+    policy=SendPolicy(parallel_calls=2, confirm_after_seconds=1, confirm_backoff_max=30,
+                      confirm_timeout_seconds=300),
     markets=("FI",),
 )

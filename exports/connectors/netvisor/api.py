@@ -74,7 +74,7 @@ def detail(text: str) -> str:
 class NetvisorApi:
     READ_RETRIES = 3
 
-    def __init__(self, connector, identity: Identity, *, rate_limit=None):
+    def __init__(self, connector, identity: Identity):
         export = connector.export
         self.identity = identity
         # The portal's partner key is not one of the export's secrets: masked all the same.
@@ -82,7 +82,7 @@ class NetvisorApi:
         self.http = connector.http_client(
             export.base_url or PRODUCTION_URL, auth=signed_auth(identity), check_body=self._check_body,
             secrets=self.secrets, read_retries=self.READ_RETRIES, accept="text/xml",
-            backoff_factor=float(getattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0.5)), rate_limit=rate_limit)
+            backoff_factor=float(getattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0.5)))
 
     @property
     def calls(self) -> int:

@@ -47,7 +47,7 @@ class NetvisorConnector(Connector):
         except StartTextError as exc:
             self.status, self._settings_error = START_TEXT.default, exc
         self.identity = credentials.identity(export)
-        self.api = NetvisorApi(self, self.identity, rate_limit=rate_limit) if self.identity else None
+        self.api = NetvisorApi(self, self.identity) if self.identity else None
         self.reader = Reader(self.api) if self.api else None
         self.opter = OpterData()
         self.company = CompanyData()
