@@ -17,9 +17,10 @@ TESTING = True
 EXPORT_CONNECTOR_OVERRIDES = dict(
     item.split("=", 1) for item in os.environ.get("EXPORT_CONNECTOR_OVERRIDES", "").split(",") if "=" in item)
 
-# Tests do not wait for real backoff.
+# Tests do not wait for real backoff, nor for the targets' request rates (a test of a rate turns it on).
 EXPORT_RETRY_BACKOFF_SECONDS = 0.01
 EXPORT_RETRY_BACKOFF_MAX_SECONDS = 0.05
+EXPORT_RATE_LIMITS = False
 
 # SQLite: a file (not memory) so a worker process started by a test sees the test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
