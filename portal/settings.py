@@ -132,6 +132,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Where the sandbox simulators listen (python manage.py sandbox); demo exports point here.
 SANDBOX_URL = env("SANDBOX_URL")
 
+# Procountor: the portal's registration as a Procountor integration (client id, secret and redirect URI
+# Procountor issues), read from the environment or from the file named by PROCOUNTOR_CLIENT_SECRET_FILE
+# and the like. An export's Client identity / Client key override them.
+PROCOUNTOR_CLIENT_ID = env("PROCOUNTOR_CLIENT_ID", default="")
+PROCOUNTOR_CLIENT_SECRET = env("PROCOUNTOR_CLIENT_SECRET", default="")
+PROCOUNTOR_REDIRECT_URI = env("PROCOUNTOR_REDIRECT_URI", default="")
+
 # django-import-export: CSV and XLSX only, rolled back on any error, explicit permissions.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
