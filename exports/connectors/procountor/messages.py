@@ -43,6 +43,7 @@ CATALOGUE = target_catalogue(
         "integration_not_configured": "The portal is not registered as a Procountor integration: set "
                                       "PROCOUNTOR_CLIENT_ID and PROCOUNTOR_CLIENT_SECRET, or Client identity and "
                                       "Client key on the File transfer tab",
+        "invoice_inconsistent": "Invoice {0} cannot be sent to Procountor: {1}",
         "invalid_start_text": "The start text of the Procountor export is not valid: {0}",
     },
 )

@@ -81,6 +81,7 @@ class ProcountorSimulator(Simulator):
             ("PUT", "/api/invoices/<int:id>", invoices.update),
             ("PUT", "/api/invoices/<int:id>/approve", invoices.approve),
             ("PUT", "/api/invoices/<int:id>/send", invoices.send),
+            ("GET", "/api/ledgerreceipts", invoices.search_receipts),
             ("GET", "/api/ledgerreceipts/<int:id>", invoices.receipt),
             ("PUT", "/api/ledgerreceipts/<int:id>", invoices.update_receipt),
             ("POST", "/api/attachments", attachments.create),

@@ -79,7 +79,8 @@ class Attachments:
         self.store.attachments[attachment["id"]] = {**attachment, "content": content}
         if invoice is not None:
             invoice["attachments"].append(dict(attachment))
-        self.store.log_write("POST", request.path, attachment["id"], f"attachment {meta['name']} ({len(content)} bytes)")
+        self.store.log_write("POST", request.path, attachment["id"],
+                             f"attachment {meta['name']} ({len(content)} bytes)")
         return json_response(attachment)
 
     def get(self, request: Request, id: int) -> Response:  # noqa: A002 - the route's name

@@ -159,6 +159,17 @@ class Invoices:
         self.store.log_write("PUT", path, invoice["id"], f"invoice {invoice.get('originalInvoiceNumber')} {status}")
 
     # -- ledger receipts ------------------------------------------------------------------------------------
+    def search_receipts(self, request: Request) -> Response:
+        query = request.query
+        types = {t for t in (query.get("types") or "").split(",") if t}
+        rows = [{name: receipt.get(name) for name in ("id", "type", "status", "name", "receiptDate", "receiptNumber",
+                                                       "invoiceNumber", "version")}
+                for receipt in self.store.receipts.values()
+                if (not types or receipt["type"] in types)
+                and (not query.get("startDate") or receipt["receiptDate"] >= query["startDate"])
+                and (not query.get("endDate") or receipt["receiptDate"] <= query["endDate"])]
+        return json_response(paged(request, rows, max_size=self.options.max_page_size))
+
     def receipt(self, request: Request, id: int) -> Response:  # noqa: A002
         receipt = self.store.receipts.get(id)
         if receipt is None:

@@ -142,8 +142,8 @@ def period_state(fiscal_years: list[dict], day: date, closed_months: set[str]) -
             if not year["isOpen"]:
                 return "closed"
             for period in year.get("trackingPeriods") or []:
-                if period["startDate"] <= text <= period["endDate"]:
-                    if period["status"] != "OPEN" or text[:7] in closed_months:
-                        return "closed"
+                inside = period["startDate"] <= text <= period["endDate"]
+                if inside and (period["status"] != "OPEN" or text[:7] in closed_months):
+                    return "closed"
             return "open"
     return "missing"
