@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from ..base import ExportError
-from .api import ProcountorApi, Refused
+from .api import ProcountorApi
 from .messages import CATALOGUE
 
 _VAT_CODE = re.compile(r"^vat_(\d+)$", re.IGNORECASE)
@@ -121,13 +121,10 @@ def find_partner(api: ProcountorApi, number: str) -> dict | None:
     return next((p for p in found if str((p.get("invoicingInfo") or {}).get("customerNumber")) == number), None)
 
 
-def find_invoices(api: ProcountorApi, number: str) -> list[dict]:
-    found = api.pages("invoices", {"originalInvoiceNumber": number, "types": "SALES_INVOICE"})
-    return [row for row in found if str(row.get("originalInvoiceNumber")) == number and row.get("status") not in GONE]
-
-
-def refused_read(exc: Refused) -> bool:
-    return exc.status == 404
+def find_invoices(api: ProcountorApi, number: str, *, by: str = "originalInvoiceNumber") -> list[dict]:
+    """The sales invoices whose original number (or Procountor's own invoice number) is ``number``."""
+    found = api.pages("invoices", {by: number, "types": "SALES_INVOICE"})
+    return [row for row in found if str(row.get(by)) == number and row.get("status") not in GONE]
 
 
 def _decimal(value) -> Decimal | None:

@@ -143,14 +143,16 @@ class Sender:
         return remote_id
 
     def _refused_invoice(self, number: str, refused: Refused) -> ExportError:
-        """A refused invoice: its number taken by an invoice made in Procountor is "already exist"; anything
-        else is "Error during API call" with Procountor's words."""
-        if "invoiceNumber" in refused.detail or "originalInvoiceNumber" in refused.detail:
+        """A refused invoice whose number an invoice in Procountor already has (made there, or by another
+        installation) is "already exist"; anything else is "Error during API call" with Procountor's words."""
+        if "invoiceNumber" in refused.detail:
             with self.run.lock:
                 self.run.invoices[number] = find_invoices(self.api, number)
-            if self.run.invoices[number]:
+            taken = self.run.invoices[number] or (
+                number.isdigit() and find_invoices(self.api, number, by="invoiceNumber"))
+            if taken:
                 return ExportError(CATALOGUE, "already_exists", [number], status=refused.status,
-                                   excerpt=refused.detail)
+                                   excerpt=f"{refused.call}: {refused.described()}")
         return self.api.call_error(refused)
 
     # -- the account coding (spec 12) -----------------------------------------------------------------------------
