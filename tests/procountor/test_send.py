@@ -2,7 +2,6 @@
 the invoice, its ledger receipt coded with Opter's accounts and dimensions, the PDF copy."""
 from decimal import Decimal
 
-from exports.connectors.steps import Steps
 from tests.procountor.conftest import PDF, Line
 
 
@@ -42,3 +41,53 @@ def test_an_invoice_arrives_with_its_partner_products_coding_and_pdf(finland):
     assert entries[2]["dimensionItemValues"] == []
     (attachment,) = remote["attachments"]
     assert attachment["name"] == f"Invoice_{invoice.number}.pdf" and attachment["mimeType"] == "application/pdf"
+
+
+def test_accounting_products_are_reused_by_later_invoices_and_runs(finland):
+    first = finland.invoice()
+    finland.send(first)
+    products = dict(finland.sim.store.products)
+    second = finland.invoice(Line(price="55.00"))
+    finland.send(second)  # a new run: the products are found in the product group
+    assert finland.sim.store.products == products
+    assert finland.sim.calls.count("POST", "/api/products") == 1
+    assert finland.sim.calls.count("POST", "/api/products/groups") == 1
+
+
+def test_a_customer_with_a_bank_code_gets_e_invoices(finland):
+    finland.customer.edi_code = "NDEAFIHH"
+    finland.customer.save()
+    invoice = finland.invoice()
+    finland.send(invoice)
+    remote = finland.remote_invoice(invoice.number)
+    assert remote["invoiceChannel"] == "ELECTRONIC_INVOICE"
+    # The OVT number derived from the Finnish business ID 2782342-9
+    assert remote["counterParty"]["einvoiceAddress"] == {"operator": "NDEAFIHH", "address": "003727823429"}
+    (partner,) = [p for p in finland.sim.store.partners.values() if p["invoicingInfo"]["customerNumber"] == "2001"]
+    assert partner["invoicingInfo"]["einvoiceOperator"] == "NDEAFIHH"
+
+
+def test_the_start_text_settles_what_procountor_leaves_open(finland):
+    finland.customer.edi_code = "NDEAFIHH"
+    finland.customer.save()
+    finland.export.start_text = ("EdiCodeAs=bic\nSendInvoiceNumber=false\nInvoiceChannel=NO_SENDING\n"
+                                 "IdentifierType=YTUNNUS\nAfterCreate=approve\nProductGroup=Opter kuljetukset")
+    invoice = finland.invoice()
+    finland.send(invoice)
+    remote = finland.remote_invoice(invoice.number)
+    assert remote["invoiceNumber"] != invoice.number and remote["originalInvoiceNumber"] == str(invoice.number)
+    assert (remote["invoiceChannel"], remote["status"]) == ("NO_SENDING", "NOT_SENT")
+    (partner,) = [p for p in finland.sim.store.partners.values() if p["invoicingInfo"]["customerNumber"] == "2001"]
+    assert partner["paymentInfo"]["bic"] == "NDEAFIHH" and "einvoiceOperator" not in partner["invoicingInfo"]
+    assert partner["invoicingInfo"]["identifierType"] == "YTUNNUS"
+    assert [g["name"] for g in finland.sim.store.product_groups.values()][-1] == "Opter kuljetukset"
+
+
+def test_the_preview_says_what_would_be_sent(finland):
+    invoice = finland.invoice()
+    connector = finland.prepared(invoice)
+    summary = connector.build(invoice, PDF).summary
+    assert summary == (f"Invoice {invoice.number} to Procountor for Tampereen Sähkötukku Oy (customer no. 2001), "
+                       f"EMAIL: 2 rows on the accounting products 3000-1-25.5 of the product group OpterGroup; net "
+                       f"{invoice.net_amount}, VAT {invoice.vat_amount}, total {invoice.total} EUR; ledger receipt "
+                       f"coded to 3000 and receivable 1210; with the PDF copy")
