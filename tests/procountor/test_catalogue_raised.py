@@ -170,7 +170,7 @@ def _(finland, monkeypatch):
     finland.send(other)
     finland.remote_invoice(other.number).update(invoiceNumber=invoice.number, originalInvoiceNumber=None)
     error = send_error(finland, invoice)
-    assert error.message == f"The invoices {invoice.number} already exist in Procountor"
+    assert error.message == f"The invoices {invoice.number} already exist in Procountor."
     return error
 
 

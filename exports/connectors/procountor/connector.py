@@ -44,6 +44,7 @@ class ProcountorConnector(Connector):
         self._company: Company | None = None
         self._builder: PayloadBuilder | None = None
         self._sender: Sender | None = None
+        self._rates: VatRates | None = None
         try:
             self.settings, self._settings_error = Settings.of(export), None
         except StartTextError as exc:
@@ -115,7 +116,7 @@ class ProcountorConnector(Connector):
         return self._company
 
     def _vat_rates(self) -> VatRates:
-        if not hasattr(self, "_rates"):
+        if self._rates is None:
             codes = {code.vat_rate_id: code.code.strip() for code in self.export.codes.filter(kind="tax_rate")}
             names = dict(VatRate.objects.values_list("pk", "name"))
             self._rates = VatRates(codes, names)

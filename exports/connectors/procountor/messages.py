@@ -13,7 +13,7 @@ CATALOGUE = target_catalogue(
         "call_unsuccessful": "Error during API call {0}: {1}",
         "unsuccessful_status": "Error during API call: status code {0}",
         # In the style of the article's other messages ("The dimensions {0} do not exist in Procountor").
-        "already_exists": "The invoices {0} already exist in Procountor",
+        "already_exists": "The invoices {0} already exist in Procountor.",
     },
     messages={
         "product_group": "The product group {0} does not exist/could not be created in Procountor",

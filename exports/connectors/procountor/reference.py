@@ -41,7 +41,10 @@ class Company:
         try:
             rows = api.object("coa", key="ledgerAccounts")
         except ExportError as exc:
-            # The article has its own words for this one read
+            # The article has its own words for a chart Procountor refuses or answers with something else;
+            # refused credentials, time-outs and a cancel stay what they are.
+            if exc.short_code not in ("call_unsuccessful", "unparsable"):
+                raise
             raise ExportError(CATALOGUE, "accounts_not_retrieved", status=exc.status, excerpt=exc.message) from None
         accounts = {str(row.get("ledgerAccountCode")): row for row in rows if row.get("ledgerAccountCode")}
         dimensions = {str(d.get("name", "")).strip().lower(): d for d in api.array("dimensions")}
