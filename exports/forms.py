@@ -69,7 +69,7 @@ class InvoiceExportForm(forms.ModelForm):
                     is_set=bool(getattr(self.instance, name)),
                     set_at=getattr(self.instance, f"{name}_set_at"),
                 )
-        for name in ("user_id", "customer_code", "office_code", "client_identity"):
+        for name in ("type", "user_id", "customer_code", "office_code", "client_identity"):
             if name in self.fields:
                 self.fields[name].help_text = field_help(name)
         if "start_text" in self.fields:

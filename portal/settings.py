@@ -165,6 +165,12 @@ if HEEROS_AUTH not in ("token", "basic"):
 HEEROS_TRANSPORT = env("HEEROS_TRANSPORT", default="exports.connectors.heeros.transport.HeerosTransport")
 # The official Finvoice 3.0 schema (Finvoice3.0.xsd from Finanssiala); unset = the portal's own checks only.
 FINVOICE_XSD = env("FINVOICE_XSD", default="")
+# Procountor: the portal's registration as a Procountor integration (client id, secret and redirect URI
+# Procountor issues), read from the environment or from the file named by PROCOUNTOR_CLIENT_SECRET_FILE
+# and the like. An export's Client identity / Client key override them.
+PROCOUNTOR_CLIENT_ID = env("PROCOUNTOR_CLIENT_ID", default="")
+PROCOUNTOR_CLIENT_SECRET = env("PROCOUNTOR_CLIENT_SECRET", default="")
+PROCOUNTOR_REDIRECT_URI = env("PROCOUNTOR_REDIRECT_URI", default="")
 
 # django-import-export: CSV and XLSX only, rolled back on any error, explicit permissions.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

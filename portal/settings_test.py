@@ -20,9 +20,10 @@ EXPORT_CONNECTOR_OVERRIDES = dict(
 # Target packages registered by the test suite (its throwaway targets), for the processes a test starts.
 EXPORT_EXTRA_TARGETS = [p for p in os.environ.get("EXPORT_EXTRA_TARGETS", "").split(",") if p]
 
-# Tests do not wait for real backoff.
+# Tests do not wait for real backoff, nor for the targets' request rates (a test of a rate turns it on).
 EXPORT_RETRY_BACKOFF_SECONDS = 0.01
 EXPORT_RETRY_BACKOFF_MAX_SECONDS = 0.05
+EXPORT_RATE_LIMITS = False
 
 # SQLite: a file (not memory) so a worker process started by a test sees the test database.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

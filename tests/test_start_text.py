@@ -74,10 +74,11 @@ def test_efinancials_product_code_length_is_checked():
     assert "use 1 to 20 characters" in problem
 
 
-def test_procountor_takes_no_parameters():
-    assert parse_start_text("procountor", "") == {}
-    [problem] = problems_of("procountor", "anything=1")
-    assert "Known parameters: none for this type" in problem
+def test_procountor_product_group_defaults_to_opter_group_and_takes_the_terminology_tag():
+    assert parse_start_text("procountor", "")["ProductGroup"] == "OpterGroup"
+    assert parse_start_text("procountor", "IES_ProcountorAPIProductGroup=Opter")["ProductGroup"] == "Opter"
+    [problem] = problems_of("procountor", "AfterCreate=post")
+    assert "use one of none, approve, send" in problem
 
 
 @pytest.mark.parametrize("text, status", [("", "open"), ("open", "open"), ("unsent", "unsent"),
@@ -100,7 +101,7 @@ def test_netvisor_takes_one_line_only():
 
 @pytest.mark.parametrize("export_type, wording", [
     ("xmlserializer", "MoveOnlyToLedger=False"), ("economic", "journalNumber=1"),
-    ("netvisor", "open or unsent"), ("procountor", "takes no start-text parameters"),
+    ("netvisor", "open or unsent"), ("procountor", "ProductGroup=OpterGroup"),
 ])
 def test_describe_parameters(export_type, wording):
     assert wording in describe_parameters(export_type)

@@ -17,6 +17,14 @@ from django.utils import timezone
 
 #: A token this close to its expiry is renewed before use (a call must not start with a dying token).
 RENEW_BEFORE = timedelta(seconds=60)
+#: ... but a short-lived token (a sandbox's, minutes or seconds) is kept for most of its life: renewed when
+#: less than this share of its lifetime is left, if that comes later than RENEW_BEFORE.
+RENEW_SHARE = 0.1
+
+
+def renew_at(expires_at, issued_at):
+    """When a token issued at ``issued_at`` and valid until ``expires_at`` is due for renewal."""
+    return expires_at - min(RENEW_BEFORE, (expires_at - issued_at) * RENEW_SHARE)
 
 
 def login_key(*parts: str) -> str:
@@ -31,11 +39,11 @@ class TokenSource:
         self.fetch = fetch
         self._lock = threading.Lock()
         self._token: str | None = None
-        self._expires = None
+        self._renew_at = None
 
     def current(self) -> str:
         with self._lock:
-            if self._token and self._expires - RENEW_BEFORE > timezone.now():
+            if self._token and self._renew_at > timezone.now():
                 return self._token
             return self._refresh(force=False)
 
@@ -51,11 +59,12 @@ class TokenSource:
         with transaction.atomic():
             row, _ = AccessToken.objects.select_for_update().get_or_create(
                 export=self.export, key=self.key, defaults={"token": "", "expires_at": timezone.now()})
-            fresh = row.token and row.expires_at - RENEW_BEFORE > timezone.now()
+            # updated_at is when the stored token was issued (saved with it)
+            fresh = row.token and renew_at(row.expires_at, row.updated_at) > timezone.now()
             if not fresh or (force and row.token == refused):
                 token, lifetime = self.fetch()
                 row.token = token
                 row.expires_at = timezone.now() + timedelta(seconds=max(0.0, float(lifetime)))
                 row.save(update_fields=["token", "expires_at", "updated_at"])
-            self._token, self._expires = row.token, row.expires_at
+            self._token, self._renew_at = row.token, renew_at(row.expires_at, row.updated_at)
         return self._token

@@ -1,18 +1,24 @@
-"""A requests-per-second limit per export, shared by every worker that sends to it.
+"""Request rates: a token bucket the HttpClient asks before every call (``rate_limit.acquire``), so an
+export stays within what its target allows (``SendPolicy.requests_per_second``).
 
-A token bucket: ``rate`` tokens a second, up to ``burst`` saved. With Redis (the broker, or
-EXPORT_RATE_LIMIT_REDIS_URL) the bucket lives in Redis and one atomic script call takes a token, so
-workers on any number of machines share it; without Redis it lives in the process, which is exact too
-while one sender per export at a time holds the export's lease (exports.services.leases).
+A bucket holds at most ``burst`` calls and refills at ``per_second``: a run never makes more than
+``burst + per_second * t`` calls in any ``t`` seconds. With Redis (EXPORT_RATE_LIMIT_REDIS_URL, or the
+broker when it is Redis) the bucket lives in Redis and one atomic script takes a call from it, so every
+worker on every machine shares the export's rate; without Redis, every connector of the export in this
+process shares one bucket (exact while one run at a time sends to an export, which its lease ensures).
+
+The test suite does not wait for request rates (settings.EXPORT_RATE_LIMITS = False); a test that checks
+a rate turns them on.
 """
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 
-# KEYS[1] bucket; ARGV: rate, burst, now (s). Returns the seconds to wait (0: a token was taken).
+# KEYS[1] the bucket; ARGV: per second, burst, now (s). Returns the seconds to wait (0: a call was taken).
 _TAKE = """
 local tokens = tonumber(redis.call('HGET', KEYS[1], 't') or ARGV[2])
 local stamp = tonumber(redis.call('HGET', KEYS[1], 's') or ARGV[3])
@@ -20,65 +26,88 @@ local rate, burst, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 tokens = math.min(burst, tokens + math.max(0, now - stamp) * rate)
 local wait = 0
 if tokens >= 1 then tokens = tokens - 1 else wait = (1 - tokens) / rate end
-redis.call('HSET', KEYS[1], 't', tokens, 's', now)
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 's', tostring(now))
 redis.call('EXPIRE', KEYS[1], 3600)
 return tostring(wait)
 """
 
 
-class LocalBucket:
-    def __init__(self, rate: float, burst: float | None = None):
-        self.rate = float(rate)
-        self.burst = float(burst or max(1.0, rate))
-        self._tokens = self.burst
-        self._stamp = time.monotonic()
+class RateLimit:
+    def __init__(self, per_second: float, burst: float | None = None, *,
+                 clock: Callable[[], float] = time.monotonic):
+        if per_second <= 0:
+            raise ValueError("per_second must be positive")
+        self.per_second = float(per_second)
+        self.burst = float(burst if burst is not None else max(1.0, per_second))
+        self._clock = clock
         self._lock = threading.Lock()
+        self._tokens = self.burst
+        self._updated = clock()
+        self.waited = 0.0  # seconds callers spent waiting, for the log and the benchmarks
 
     def _take(self) -> float:
+        """Take a call if one is free; else the seconds until one is."""
         with self._lock:
-            now = time.monotonic()
-            self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
-            self._stamp = now
-            if self._tokens >= 1:
-                self._tokens -= 1
+            now = self._clock()
+            self._tokens = min(self.burst, self._tokens + (now - self._updated) * self.per_second)
+            self._updated = now
+            if self._tokens >= 1.0:
+                self._tokens -= 1.0
                 return 0.0
-            return (1 - self._tokens) / self.rate
+            return (1.0 - self._tokens) / self.per_second
 
     def acquire(self, cancelled: threading.Event | None = None) -> None:
-        """Wait for a token (returns early, without one, when ``cancelled`` is set)."""
-        while (wait := self._take()) > 0:
-            if cancelled is not None and cancelled.wait(wait):
+        """Wait until a call may start. A run cancelled meanwhile stops waiting at once."""
+        while True:
+            wait = self._take()
+            if not wait:
                 return
-            if cancelled is None:
+            self.waited += wait
+            if cancelled is not None:
+                if cancelled.wait(wait):
+                    return
+            else:
                 time.sleep(wait)
 
 
-class RedisBucket(LocalBucket):
-    def __init__(self, client, key: str, rate: float, burst: float | None = None):
-        super().__init__(rate, burst)
-        self._client = client
+class RedisRateLimit(RateLimit):
+    """The same bucket, kept in Redis: shared by every worker of every machine."""
+
+    def __init__(self, client, key: str, per_second: float, burst: float | None = None):
+        super().__init__(per_second, burst)
         self._key = key
         self._script = client.register_script(_TAKE)
 
     def _take(self) -> float:
-        return float(self._script(keys=[self._key], args=[self.rate, self.burst, time.time()]))
+        return float(self._script(keys=[self._key], args=[self.per_second, self.burst, time.time()]))
+
+
+_shared: dict[tuple, RateLimit] = {}
+_shared_lock = threading.Lock()
 
 
 def redis_url() -> str | None:
     configured = getattr(settings, "EXPORT_RATE_LIMIT_REDIS_URL", "")
     broker = getattr(settings, "CELERY_BROKER_URL", "")
-    url = configured or (broker if broker.startswith(("redis://", "rediss://")) else "")
-    return url or None
+    return configured or (broker if broker.startswith(("redis://", "rediss://")) else "") or None
 
 
-def for_export(export) -> LocalBucket | None:
-    """The export's bucket, or None when its target sets no limit."""
-    rate = export.target.policy.requests_per_second
-    if not rate:
+def for_export(export, per_second: float | None = None) -> RateLimit | None:
+    """The bucket of this export (its Target's ``policy.requests_per_second`` unless ``per_second`` is
+    given), one per export in this process; None when there is no limit."""
+    rate = per_second if per_second is not None else export.target.policy.requests_per_second
+    if not rate or not getattr(settings, "EXPORT_RATE_LIMITS", True):
         return None
     url = redis_url()
-    if url:
-        import redis
+    key = (export.pk, float(rate), url)
+    with _shared_lock:
+        limit = _shared.get(key)
+        if limit is None:
+            if url:
+                import redis
 
-        return RedisBucket(redis.Redis.from_url(url), f"portal:rate:{export.pk}", rate)
-    return LocalBucket(rate)
+                limit = RedisRateLimit(redis.Redis.from_url(url), f"portal:rate:{export.pk}", rate)
+            else:
+                limit = RateLimit(rate)
+            _shared[key] = limit
+        return limit

@@ -1,12 +1,36 @@
 """Procountor as the portal knows it: Opter's "Invoice export to Procountor (API)" (seed 002)."""
-from ...catalogue import target_catalogue
+from ..start_text import KeyValueSchema, Parameter, boolean, choice, text
 from ..target import BLOCKING, REPORT_NONE, UTF8, DemoExport, Filled, LocalChecks, SendPolicy, Target
+from .messages import CATALOGUE
 
 #: The integration and API key the sandbox's Procountor company accepts. Practice values.
 DEMO_KEY = {"client_id": "demo-procountor-client", "client_secret": "demo-procountor-secret",
             "api_key": "demo-procountor-api-key"}
 
-CATALOGUE = target_catalogue("procountor", "Procountor", {})
+FINNISH_MARKET = ("The Procountor integration is tested for the Finnish market only; Opter support can "
+                  "customise it for other Procountor markets.")
+
+START_TEXT = KeyValueSchema({
+    # Opter keeps this name in the terminology tag IES_ProcountorAPIProductGroup; here it is a parameter.
+    "ProductGroup": Parameter(text(80), "OpterGroup", aliases=("IES_ProcountorAPIProductGroup",),
+                              help="Procountor product group of the accounting products (created if missing)."),
+    # Points Procountor's documentation leaves open (see the connector's README): settable, not guessed.
+    "AfterCreate": Parameter(choice("none", "approve", "send"), "none",
+                             help="What happens to a new invoice in Procountor: none (left unfinished), approve, "
+                                  "or approve and send it through its invoicing channel."),
+    "InvoiceChannel": Parameter(choice("auto", "ELECTRONIC_INVOICE", "EMAIL", "MAIL", "NO_SENDING"), "auto",
+                                help="auto = e-invoice when the customer has an EDI code and an OVT number, "
+                                     "else e-mail when it has an invoice e-mail, else mail."),
+    "SendInvoiceNumber": Parameter(boolean, True,
+                                   help="Send the Opter invoice number as Procountor's invoice number too (it is "
+                                        "always sent as the original invoice number)."),
+    "EdiCodeAs": Parameter(choice("einvoice_operator", "bic"), "einvoice_operator",
+                           help="Where the customer's bank code (EDI code field) goes: the e-invoice operator "
+                                "(default) or the bank's BIC in the customer's payment information."),
+    "IdentifierType": Parameter(text(20), None,
+                                help="Procountor identifier type sent with the customer's business ID; blank = "
+                                     "none."),
+})
 
 TARGET = Target(
     type="procountor",
@@ -17,17 +41,28 @@ TARGET = Target(
         REPORT_NONE,
         UTF8,
         Filled("password", "the API key created in Procountor for the m2m user"),
-        Filled("client_identity", "the client ID (client_id) of the integration registered with Procountor"),
-        Filled("client_key", "the client secret (client_secret) of the integration registered with Procountor"),
     ),
-    uses=("include_pdf_copy", "reduce_pdf_file_size"),
+    help={
+        "type": FINNISH_MARKET,
+        "client_identity": "Optional: the client ID of another integration registered with Procountor. Blank = "
+                           "the portal's own (setting PROCOUNTOR_CLIENT_ID).",
+        "client_key": "Optional: the client secret of that integration. Blank = the portal's own (setting "
+                      "PROCOUNTOR_CLIENT_SECRET).",
+    },
+    uses=("start_text", "include_pdf_copy", "reduce_pdf_file_size"),
+    start_text=START_TEXT,
     checks=LocalChecks(sales_ledger_number=BLOCKING, required_codes=("tax_rate",)),
+    connector="exports.connectors.procountor.connector.ProcountorConnector",
+    simulator="exports.sandbox.procountor.create_simulator",
     sandbox_prefix="/procountor",
     demo=DemoExport(
+        # The sandbox is an integration of its own: its client id and secret are the export's override.
         name="Procountor (API)", office="HEL", group="Finland (Procountor)",
         fields={"include_pdf_copy": True, "client_identity": DEMO_KEY["client_id"]},
         secrets={"password": DEMO_KEY["api_key"], "client_key": DEMO_KEY["client_secret"]},
         codes={("tax_rate", "FI25.5"): "vat_1", ("tax_rate", "FI0EU"): "vat_5"}),
+    # Procountor allows 20 requests a second per client (an older page says 60) and may suspend a client
+    # that goes over: 10 a second with bursts of 10 never makes more than 20 in any second.
     policy=SendPolicy(parallel_calls=4, requests_per_second=10),
     markets=("FI",),
 )
