@@ -229,18 +229,21 @@ class _Session:
             return
         self.heartbeat.on_stop = connector.cancel
         results = Results(run, log, self.progress)
+        # Uploads the target never confirmed in time are asked about again only after Retry failed.
+        to_send = items.exclude(state=ItemState.PENDING).exclude(state=ItemState.UNKNOWN, ticket__isnull=False)
         try:
-            problems = [p for p in connector.check_setup(invoices) if p.blocking]
-            if problems:
-                message = ENGINE.text("setup_blocked", export.name, blocking_summary(problems))
-                _fail_items(run, items, ENGINE.qualified("setup_blocked"), message)
-                return
+            if to_send.exists():  # a round that only confirms pending sends needs no setup check again
+                problems = [p for p in connector.check_setup(invoices) if p.blocking]
+                if problems:
+                    message = ENGINE.text("setup_blocked", export.name, blocking_summary(problems))
+                    _fail_items(run, items, ENGINE.qualified("setup_blocked"), message)
+                    return
             connector.prepare(invoices)
             sender = ItemSender(run, connector, log, recorder, results, export.target.policy, self.stop)
             size = 1 if connection.in_atomic_block else (export.parallel_calls or export.target.policy.parallel_calls)
             last_pk = 0
             while not self.stop.is_set():
-                chunk = list(items.filter(pk__gt=last_pk).exclude(state=ItemState.PENDING).order_by("pk")[:CHUNK_SIZE])
+                chunk = list(to_send.filter(pk__gt=last_pk).order_by("pk")[:CHUNK_SIZE])
                 if not chunk:
                     break
                 last_pk = chunk[-1].pk
@@ -252,7 +255,9 @@ class _Session:
                 finally:
                     sender.end_chunk()
                 results.flush()
-            due = items.filter(state=ItemState.PENDING, confirm_due_at__lte=timezone.now()).order_by("pk")
+            # Every confirmation due soon is asked now, in one round, rather than a round per invoice.
+            soon = timezone.now() + timedelta(seconds=export.target.policy.confirm_after_seconds / 2)
+            due = items.filter(state=ItemState.PENDING, confirm_due_at__lte=soon).order_by("pk")
             run_all(list(due[:CHUNK_SIZE]), sender.process, size, self.heartbeat.tick, self.stop)
             if sender.waiting_elsewhere:
                 self.busy.append(leases.Busy(run_id=0, seconds=leases.BUSY_RETRY_SECONDS))
@@ -356,6 +361,11 @@ def _hand_over(other: ExportItem, ours: ExportItem) -> None:
     state = ItemState.UNKNOWN if other.state == ItemState.SENDING else other.state
     fields = {"state": state, "steps": other.steps, "ticket": other.ticket, "remote_id": other.remote_id,
               "confirm_due_at": other.confirm_due_at, "confirm_deadline": other.confirm_deadline}
+    if other.ticket is not None and other.state in (ItemState.UNKNOWN, ItemState.PENDING):
+        # An upload the target never confirmed to the other run: asked about again, with a time limit of ours.
+        now = timezone.now()
+        timeout = timedelta(seconds=ours.export.target.policy.confirm_timeout_seconds)
+        fields.update(state=ItemState.PENDING, confirm_due_at=now, confirm_deadline=now + timeout)
     ExportItem.objects.filter(pk=ours.pk).update(**fields, updated_at=timezone.now())
     for name, value in fields.items():
         setattr(ours, name, value)
@@ -413,7 +423,8 @@ def reset_failed_items(run: ExportRun, *, user=None) -> int:
     if not run.is_finished:
         return 0
     now = timezone.now()
-    count = run.items.filter(state=ItemState.FAILED).update(state=ItemState.PLANNED, updated_at=now)
+    count = run.items.filter(state=ItemState.FAILED).update(state=ItemState.PLANNED, ticket=None, confirm_due_at=None,
+                                                            confirm_deadline=None, updated_at=now)
     for export in {item.export for item in run.items.filter(state=ItemState.UNKNOWN, ticket__isnull=False)
                    .select_related("export")}:
         timeout = timedelta(seconds=export.target.policy.confirm_timeout_seconds)

@@ -380,7 +380,7 @@ class ItemSender:
     def mark_pending(self, item: ExportItem, ticket: Ticket) -> None:
         now = timezone.now()
         wait = ticket.confirm_after if ticket.confirm_after is not None else self.policy.confirm_after_seconds
-        deadline = item.confirm_deadline or now + timedelta(seconds=self.policy.confirm_timeout_seconds)
+        deadline = now + timedelta(seconds=self.policy.confirm_timeout_seconds)  # a new upload: a new time limit
         self.event(item, ENGINE.qualified("pending"), ENGINE.text("pending", item.invoice.number, item.export.name))
         self.save_now(item, ItemState.PENDING, last_error_code="", last_error_message="",
                       remote_id=ticket.remote_id or item.remote_id,

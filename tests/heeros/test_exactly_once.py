@@ -2,7 +2,6 @@
 the imports of the number are read and ours (same number, total and currency) is adopted."""
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from exports.connectors.base import Ticket
@@ -88,9 +87,6 @@ def test_an_incomplete_invoice_someone_completed_in_heeros_is_confirmed(helsinki
     assert result.pending is None and result.ref.remote_id == heeros_id
 
 
-@pytest.mark.xfail(strict=True, reason="engine: runner._mark_pending keeps the confirm_deadline of an earlier "
-                                        "pending period when a failed item is retried (reset_failed_items does not "
-                                        "clear it), so the first 'still processing' answer after the retry ends it")
 def test_a_status_read_that_fails_after_a_while_keeps_a_fresh_time_limit_on_retry(helsinki, run_of, quick):
     """An upload whose status read was refused (a 404 from a proxy, say) fails; Retry failed, long after,
     confirms it again and should wait a whole time limit for it."""

@@ -134,9 +134,13 @@ def test_a_new_run_of_an_invoice_still_waiting_for_heeros_does_not_upload_it_aga
     quick(timeout=0.2)
     helsinki.sim.configure({"processing_polls": -1})
     (invoice,) = helsinki.invoices(1)
-    run_of([invoice])
+    first = run_of([invoice])
     second = run_of([invoice])
-    assert second.items.get().last_error_code == "engine.in_flight_elsewhere"
+    # The second run takes the unconfirmed upload over and asks Heeros about it again, with a time limit of
+    # its own; it never uploads the invoice a second time.
+    assert first.items.get().last_error_code == "engine.handed_over"
+    assert second.items.get().last_error_code == "xmlserializer.not_confirmed"
+    assert helsinki.sim.calls.count("GET") >= 2
     assert uploads(helsinki.sim) == 1
 
 
