@@ -54,10 +54,18 @@ def plan(request):
                                     user=request.user)
             planning.start_run(run)
             return redirect("exports:run", pk=run.pk)
+    planned = [(export, count, _call_budget(the_plan, export)) for export, count in the_plan.export_counts]
     return render(request, "exports/plan.html", _context(
         request, title="Export invoices", form=form, period=period, invoice_ids=invoice_ids,
-        invoice_count=len(the_plan.invoices), planned=the_plan.export_counts,
+        invoice_count=len(the_plan.invoices), planned=planned,
+        over_quota=[(export, budget) for export, _, budget in planned if budget and budget.exceeds_quota],
         unassigned=the_plan.unassigned, reports=reports, blocking=blocking))
+
+
+def _call_budget(the_plan, export):
+    """The export's estimated calls for its share of the plan (targets with a daily quota declare one)."""
+    invoices = [invoice for invoice in the_plan.invoices if export in the_plan.exports_by_invoice.get(invoice.pk, ())]
+    return export.target.call_budget(export.start_text, len(invoices), len({i.customer_id for i in invoices}))
 
 
 def _run_for(request, pk) -> ExportRun:

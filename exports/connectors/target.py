@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..catalogue import Catalogue
-from .start_text import KeyValueSchema, WordSchema
+from .start_text import KeyValueSchema, StartTextError, WordSchema
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -96,6 +96,8 @@ class SendPolicy:
     confirm_after_seconds:   a pending send (upload, then confirm) is first confirmed after this long,
     confirm_backoff_max:     then at growing intervals up to this,
     confirm_timeout_seconds: and given up (in doubt, never resent) after this long.
+    daily_call_quota:        calls the target allows per day (per agreement or key); None = no such limit.
+                             The plan page warns when a run's estimate (Target.call_estimate) exceeds it.
     """
 
     parallel_calls: int = 4
@@ -103,6 +105,29 @@ class SendPolicy:
     confirm_after_seconds: float = 2.0
     confirm_backoff_max: float = 60.0
     confirm_timeout_seconds: float = 600.0
+    daily_call_quota: int | None = None
+
+
+@dataclass(frozen=True)
+class RunSize:
+    """What a call estimate knows of a run before it starts: its invoices, their distinct customers, and the
+    export's parsed start text."""
+
+    invoices: int
+    customers: int
+    start_text: dict
+
+
+@dataclass(frozen=True)
+class CallBudget:
+    """A run's estimated calls against the target's daily quota."""
+
+    calls: int
+    quota: int | None = None
+
+    @property
+    def exceeds_quota(self) -> bool:
+        return self.quota is not None and self.calls > self.quota
 
 
 @dataclass(frozen=True)
@@ -142,6 +167,8 @@ class Target:
     policy: SendPolicy = field(default_factory=SendPolicy)
     #: Countries the integration was tested for (shown in the help text), e.g. ("FI",)
     markets: tuple[str, ...] = ()
+    #: How many calls a run of this size makes (RunSize -> calls), for the plan page; None = not estimated
+    call_estimate: Callable[[RunSize], int] | None = None
 
     @property
     def display_name(self) -> str:
@@ -153,6 +180,17 @@ class Target:
             if isinstance(rule, Filled) and rule.field == field_name:
                 return rule.meaning
         return self.help.get(field_name, "")
+
+    def call_budget(self, start_text: str, invoices: int, customers: int) -> CallBudget | None:
+        """The estimated calls of a run (None: no estimate, or a start text that does not parse)."""
+        if self.call_estimate is None:
+            return None
+        try:
+            parsed = self.start_text.parse(start_text)
+        except StartTextError:
+            return None
+        calls = self.call_estimate(RunSize(invoices=invoices, customers=customers, start_text=parsed))
+        return CallBudget(calls, self.policy.daily_call_quota)
 
     @property
     def fields_used(self) -> tuple[str, ...]:
