@@ -147,6 +147,15 @@ class DemoExport:
 
 
 @dataclass(frozen=True)
+class SetupLink:
+    """A link the export's admin page shows (e-conomic: the page where a user grants the portal access)."""
+
+    label: str
+    url: str
+    help: str = ""
+
+
+@dataclass(frozen=True)
 class Target:
     type: str  # stored on the export, e.g. "efinancials"
     label: str  # the Type drop-down, as Opter names it
@@ -167,6 +176,8 @@ class Target:
     policy: SendPolicy = field(default_factory=SendPolicy)
     #: Countries the integration was tested for (shown in the help text), e.g. ("FI",)
     markets: tuple[str, ...] = ()
+    #: dotted path of a callable(export) -> list[SetupLink], shown on the export's admin page
+    setup_links: str | None = None
     #: How many calls a run of this size makes (RunSize -> calls), for the plan page; None = not estimated
     call_estimate: Callable[[RunSize], int] | None = None
 
