@@ -153,18 +153,16 @@ class EconomicApi:
 
 def error_words(body: dict) -> str:
     """e-conomic's error object in words: its message and code, then each per-field error with its path
-    ("lines[1].product: Product 1010 does not exist (E06000)"); the developer hint when nothing else says
-    what to fix. No final full stop: the catalogue's messages end the sentence."""
+    ("lines[1].product: Product 1010 does not exist (E06000)"). The developer hint is for developers: it
+    stays in the event's excerpt with the log id. No final full stop: the catalogue's messages end the
+    sentence."""
     message = str(body.get("message") or "").strip().rstrip(".")
     code = str(body.get("errorCode") or "")
     head = f"{message} ({code})" if code and message else message or code
     fields = list(_field_errors(body.get("errors"), ""))
-    parts = [head] if head else []
-    if fields:
-        parts.append("; ".join(fields))
-    elif body.get("developerHint"):
-        parts.append(str(body["developerHint"]).strip().rstrip("."))
-    return ": ".join(parts) if len(parts) == 2 and fields else ". ".join(parts)
+    if not fields:
+        return head
+    return f"{head}: {'; '.join(fields)}" if head else "; ".join(fields)
 
 
 def _field_errors(node, path: str):

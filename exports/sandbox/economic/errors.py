@@ -43,7 +43,7 @@ def error_body(status: int, message: str, *, hint: str = "", code: str = "", err
 
 
 def _hint(status: int) -> str:
-    return {404: NOT_FOUND_HINT, 400: VALIDATION_HINT}.get(status, "")
+    return {404: NOT_FOUND_HINT}.get(status, "")
 
 
 class Problems:
@@ -75,7 +75,7 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self._problems:
-            raise ApiError(400, VALIDATION_MESSAGE, errors=self.tree())
+            raise ApiError(400, VALIDATION_MESSAGE, errors=self.tree(), hint=VALIDATION_HINT)
 
 
 def _insert(node: dict, path: tuple, entry: dict) -> None:

@@ -366,7 +366,7 @@ def file_part(request: Request, limit: int) -> tuple[str, bytes]:
     if not content_type.lower().startswith("multipart/form-data"):
         raise ApiError(415, "Upload the file as multipart/form-data.")
     if len(request.body) > limit:
-        raise ApiError(413, f"The file is larger than {limit / 1024 / 1024:.1f} MB.")
+        raise ApiError(413, f"The file is larger than {limit} bytes.")
     message = BytesParser(policy=HTTP).parsebytes(
         f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + request.body)
     files = [part for part in message.iter_parts() if part.get_filename() is not None] \
