@@ -10,8 +10,9 @@ from ..target import RunSize
 IN_LIMIT = 200  # values of one $in: filter (spec 3.2): invoice numbers per look-up of existing ones
 
 #: /self, VAT zones, payment terms, product groups, the products of (at least) one group, layouts,
-#: customer groups; the voucher method adds the journal, VAT accounts and accounting years.
-REFERENCE_CALLS = {"invoice": 7, "voucher": 10}
+#: customer groups, and (invoices) creating that product once; the voucher method adds the journal, VAT
+#: accounts and accounting years.
+REFERENCE_CALLS = {"invoice": 8, "voucher": 10}
 #: per invoice: draft, attachment, booking / voucher, attachment
 PER_INVOICE = {"invoice": 3, "voucher": 2}
 CUSTOMERS_PER_LOOKUP = 40  # corporate IDs per filtered look-up (joined with $or:, kept well inside a URL)
