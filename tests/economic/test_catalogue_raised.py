@@ -178,10 +178,12 @@ def _(world, settings):
 
 @scenario("accounting_year")
 def _(world, settings):
-    use_vouchers(world)
     world.sim.store.accounting_years["2026"]["closed"] = True
-    problem = only(problems_of(world), "accounting_year")
     first = min(invoice.invoice_date for invoice in world.invoices)
+    assert only(problems_of(world), "accounting_year").message == (
+        f"There is no open accounting year in Visma e-conomic for {first}.")  # an invoice is booked in it
+    use_vouchers(world)
+    problem = only(problems_of(world), "accounting_year")  # a voucher is dated in it
     assert problem.message == f"There is no open accounting year in Visma e-conomic for {first}."
     return problem
 

@@ -5,7 +5,7 @@ Tokens: X-AppSecretToken is the portal's own app secret token (settings; see .se
 user's; X-AgreementGrantToken is the export's API token, the app token the user created in step 2.
 
 Calls per run: /self, VAT zones, payment terms, product groups, the products of the groups in use,
-layouts, customer groups (vouchers: the journal, VAT accounts, accounting years); then the invoices
+layouts, customer groups, accounting years (vouchers: the journal, VAT accounts); then the invoices
 already there (booked invoices, or the journal's and the accounting years' entries) and the run's
 customers, many at a time. Per invoice: the draft, its PDF and the booking; or the voucher and its PDF.
 A new customer and a product for a product group without one add a call each, once.
@@ -49,8 +49,8 @@ class EconomicConnector(Connector):
     # -- the contract --------------------------------------------------------------------------------
     def check_setup(self, invoices=None) -> list[Problem]:
         """Remote pre-flight: the tokens work (/self), the product groups of the sales accounts in use exist,
-        the payment terms resolve, the accounting years are open; for vouchers the journal takes the
-        invoices and the Codes tab's VAT codes exist."""
+        the payment terms resolve, the accounting years of the invoice dates are open; for vouchers the
+        journal takes the invoices and the Codes tab's VAT codes exist."""
         if invoices is None:
             invoices = invoices_reaching(self.export)
         if self._settings_error:

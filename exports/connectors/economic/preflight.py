@@ -31,13 +31,16 @@ def remote_problems(reference: Reference, settings: Settings, invoices, codes: d
                                 codes["payment_condition"].get(condition.pk, ""))
         except NotFound as exc:
             problems.append(problem("payment_terms", condition.name, exc))
-    days = [day for _, day in facts.period_days(invoices)]
+    for day in sorted({day for _, day in facts.period_days(invoices)}):
+        if reference.accounting_year(day) is None:
+            problems.append(problem("accounting_year", day.isoformat()))
+            break
     if settings.vouchers:
-        problems += voucher_problems(reference, settings, invoices, codes, days)
+        problems += voucher_problems(reference, settings, invoices, codes)
     return problems
 
 
-def voucher_problems(reference: Reference, settings: Settings, invoices, codes: dict, days) -> list[Problem]:
+def voucher_problems(reference: Reference, settings: Settings, invoices, codes: dict) -> list[Problem]:
     problems = []
     span = Invoice.objects.filter(pk__in=facts.invoice_ids(invoices)).aggregate(first=Min("number"),
                                                                                last=Max("number"))
@@ -45,10 +48,6 @@ def voucher_problems(reference: Reference, settings: Settings, invoices, codes: 
     why = reference.journal_problem(settings.journal, numbers)
     if why:
         problems.append(problem("journal", settings.journal, why))
-    for day in sorted(set(days)):
-        if reference.accounting_year(day) is None:
-            problems.append(problem("accounting_year", day.isoformat()))
-            break
     in_use = {rate.pk for rate in facts.vat_rates(invoices)}
     for rate_id, code in sorted(codes["tax_rate"].items(), key=lambda item: item[1]):
         if rate_id in in_use and not reference.vat_code_known(code):

@@ -1,6 +1,7 @@
 """What the connector needs to know about the e-conomic agreement, read once per run at 1000 a page:
 /self, VAT zones, payment terms, product groups and the products of the groups in use, layouts, customer
-groups; for vouchers also the journal, VAT accounts and accounting years."""
+groups, accounting years (an invoice is booked, and a voucher dated, in an open one); for vouchers also
+the journal and the VAT accounts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,11 +39,11 @@ class Reference:
             product_groups=api.collection("product-groups"),
             layouts=sorted(api.collection("layouts"), key=lambda row: _number(row, "layoutNumber")),
             customer_groups=sorted(api.collection("customer-groups"),
-                                   key=lambda row: _number(row, "customerGroupNumber")))
+                                   key=lambda row: _number(row, "customerGroupNumber")),
+            accounting_years=api.collection("accounting-years"))
         if vouchers:
             reference.journal = api.find(f"journals/{journal}")
             reference.vat_accounts = {str(v.get("vatCode")): v for v in api.collection("vat-accounts")}
-            reference.accounting_years = api.collection("accounting-years")
         return reference
 
     def load_products(self, api, groups: list[dict]) -> None:
