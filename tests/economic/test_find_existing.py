@@ -136,3 +136,12 @@ def test_a_voucher_number_someone_else_used_is_already_exist(world):
     run = world.run(invoices=[invoice])
     assert run.skipped == 1
     assert run.items.get().last_error_message == ALREADY.format(invoice.number)
+
+
+def test_an_invoice_booked_by_the_invoice_method_is_not_sent_again_as_a_voucher(world):
+    assert world.run().exported == len(world.invoices)
+    forget_this_portals_runs()
+    use_vouchers(world)  # the export's method was switched
+    run = world.run()
+    assert skipped_as_existing(run, world)
+    assert world.sim.store.vouchers == {}

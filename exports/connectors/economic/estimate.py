@@ -20,6 +20,7 @@ CUSTOMERS_PER_LOOKUP = 40  # corporate IDs per filtered look-up (joined with $or
 
 def estimate_calls(size: RunSize) -> int:
     method = size.start_text.get("exportMethod", "invoice")
-    existing = ceil(size.invoices / IN_LIMIT) + (1 if method == "voucher" else 0)
+    # booked invoice numbers; for vouchers also the journal's entries and the accounting year's
+    existing = ceil(size.invoices / IN_LIMIT) * (2 if method == "voucher" else 1) + (1 if method == "voucher" else 0)
     customers = ceil(size.customers / CUSTOMERS_PER_LOOKUP) + size.customers
     return REFERENCE_CALLS[method] + existing + customers + PER_INVOICE[method] * size.invoices

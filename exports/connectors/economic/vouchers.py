@@ -10,6 +10,9 @@ invoice number, and e-conomic uses a voucher number once per accounting year.
 - Once the journal is booked in e-conomic, its entries are in the accounting year: those of the run's
   invoice dates, read once per year (the entries are filterable by date only), or of the one date after
   an unanswered call.
+An invoice booked by the invoice method under the same number (the export's method was switched) is in
+e-conomic too: the booked invoice numbers are read as by the invoice method, so it is never booked twice.
+
 Booked is complete. Unbooked is ours when its customer-invoice entries carry our invoice number and add
 up to our total; then only a missing attachment is left to do. Any other voucher with our number means the
 number is taken: "already exist".
@@ -24,6 +27,7 @@ from ..steps import Steps
 from .api import EconomicApi, Refused, chunks
 from .attachments import ATTACHMENT, note_attachment, upload_pdf
 from .customers import CustomerBook
+from .invoices import InvoiceSender
 from .messages import CATALOGUE
 from .reference import Reference
 from .settings import Settings
@@ -48,6 +52,7 @@ class VoucherSender:
         self.include_pdf = include_pdf
         self.unbooked: dict[int, list[dict]] = {}  # voucher number -> its entries in the journal
         self.booked: set[tuple[str, int]] = set()  # (accounting year, voucher number)
+        self.invoices = InvoiceSender(api, customers, include_pdf)  # booked invoices with our numbers
 
     @property
     def journal(self) -> int:
@@ -56,6 +61,7 @@ class VoucherSender:
     def load_existing(self, numbers: list[int], days) -> None:
         """The run's invoices already in e-conomic: ``days`` are the run's invoice dates."""
         wanted = set(numbers)
+        self.invoices.load_booked(numbers)
         for part in chunks(sorted(wanted)):
             rows = self.api.collection(f"journals/{self.journal}/entries",
                                        filter=f"voucher.voucherNumber$in:[{','.join(map(str, part))}]")
@@ -78,6 +84,8 @@ class VoucherSender:
     # -- is it there? ---------------------------------------------------------------------------------------
     def find_existing(self, invoice, refresh: bool, steps: Steps) -> RemoteRef | None:
         number = invoice.number
+        if number in self.invoices.booked:
+            return RemoteRef(str(number), str(number))  # booked as an invoice
         year = self.reference.accounting_year(invoice.invoice_date)
         if year is None:
             return None  # building it says why
