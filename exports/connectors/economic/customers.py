@@ -48,8 +48,8 @@ class CustomerBook:
     def _add(self, rows: list[dict]) -> None:
         for row in sorted(rows, key=lambda r: r.get("customerNumber") or 0, reverse=True):
             key = self.key_of(row)
-            if key and not row.get("barred"):
-                self.known[key] = row  # the lowest customer number wins among namesakes
+            if key:
+                self.known[key] = row  # the lowest customer number wins among namesakes (barred or not)
 
     def number_for(self, request: dict, steps: Steps) -> int:
         """The e-conomic customer number of the payload's customer, created if e-conomic has none."""
