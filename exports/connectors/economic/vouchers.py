@@ -99,9 +99,10 @@ class VoucherSender:
                 self.add_booked(str(year["year"]), self.api.collection(
                     f"accounting-years/{year['year']}/entries", filter=f"date$eq:{day}"), {number})
         else:
-            rows = self.unbooked.get(number)
-            entries = None if rows is None else [row for row in rows if row.get("entryType") in
-                                                 (None, "manualCustomerInvoice")]
+            rows = [row for row in self.unbooked.get(number, ()) if row.get("entryType") in
+                    (None, "manualCustomerInvoice")
+                    and (row.get("accountingYear") or {}).get("year", year["year"]) == year["year"]]
+            entries = rows or None
             if entries is not None and not any("customerInvoice" in row for row in entries):
                 voucher = self.api.find(path)  # the journal's entries do not say whose invoice it is
                 entries = (voucher or {}).get("entries", {}).get("manualCustomerInvoices")
