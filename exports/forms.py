@@ -69,7 +69,10 @@ class InvoiceExportForm(forms.ModelForm):
                     is_set=bool(getattr(self.instance, name)),
                     set_at=getattr(self.instance, f"{name}_set_at"),
                 )
-        for name in ("type", "user_id", "customer_code", "office_code", "client_identity"):
+        # Plain fields some type's article says something about (its rules or Target.help).
+        described = {"type", "user_id", "customer_code", "office_code", "client_identity"}
+        described |= {name for target in registry.targets().values() for name in target.help}
+        for name in described - set(SECRET_FIELDS) - {"start_text", "base_url"}:
             if name in self.fields:
                 self.fields[name].help_text = field_help(name)
         if "start_text" in self.fields:

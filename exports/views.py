@@ -54,12 +54,23 @@ def plan(request):
                                     user=request.user)
             actions.start_run(run)
             return redirect("exports:run", pk=run.pk)
+    planned = [(export, export_invoices.count(), _call_budget(export, export_invoices))
+               for export, export_invoices in the_plan.invoices_by_export()]
     return render(request, "exports/plan.html", _context(
         request, title="Export invoices", form=form, period=period, invoice_ids=invoice_ids,
-        invoice_count=the_plan.invoices.count(), planned=the_plan.export_counts,
+        invoice_count=the_plan.invoices.count(), planned=planned,
+        over_quota=[(export, budget) for export, _, budget in planned if budget and budget.exceeds_quota],
         unassigned_count=the_plan.unassigned.count(),
         unassigned=list(the_plan.unassigned.values_list("number", flat=True)[:10]),
         reports=reports, blocking=blocking))
+
+
+def _call_budget(export, invoices):
+    """The export's estimated calls for its share of the plan (targets with a daily quota declare one)."""
+    if export.target.call_estimate is None:
+        return None
+    return export.target.call_budget(export.start_text, invoices.count(),
+                                     invoices.values("customer_id").distinct().count())
 
 
 def _run_for(request, pk) -> ExportRun:

@@ -171,6 +171,15 @@ FINVOICE_XSD = env("FINVOICE_XSD", default="")
 PROCOUNTOR_CLIENT_ID = env("PROCOUNTOR_CLIENT_ID", default="")
 PROCOUNTOR_CLIENT_SECRET = env("PROCOUNTOR_CLIENT_SECRET", default="")
 PROCOUNTOR_REDIRECT_URI = env("PROCOUNTOR_REDIRECT_URI", default="")
+# Visma e-conomic: the portal is an e-conomic app. Its secret token (sent as X-AppSecretToken with every
+# call) and its public token (in the link where a customer grants the portal access to an agreement) come
+# from the environment, or from a file with the _FILE variant (ECONOMIC_APP_SECRET_TOKEN_FILE=/run/secrets/..).
+# Exports that point at the sandbox use the sandbox app's practice tokens instead (or these overrides), so
+# the real secret never goes to the sandbox.
+ECONOMIC_APP_SECRET_TOKEN = env("ECONOMIC_APP_SECRET_TOKEN", default="")
+ECONOMIC_APP_PUBLIC_TOKEN = env("ECONOMIC_APP_PUBLIC_TOKEN", default="")
+ECONOMIC_SANDBOX_APP_SECRET_TOKEN = env("ECONOMIC_SANDBOX_APP_SECRET_TOKEN", default="")
+ECONOMIC_SANDBOX_APP_PUBLIC_TOKEN = env("ECONOMIC_SANDBOX_APP_PUBLIC_TOKEN", default="")
 
 # django-import-export: CSV and XLSX only, rolled back on any error, explicit permissions.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -55,7 +55,7 @@ def test_move_only_to_ledger_and_send_to_customer_contradict():
 
 def test_economic_voucher_method_with_a_journal():
     assert parse_start_text("economic", "exportMethod=voucher\njournalNumber=3") == {
-        "exportMethod": "voucher", "journalNumber": 3}
+        "exportMethod": "voucher", "journalNumber": 3, "customerGroup": None, "voucherAmountSign": "positive"}
 
 
 def test_economic_journal_number_needs_the_voucher_method():

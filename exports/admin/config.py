@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.module_loading import import_string
 
 from accounting.admin import OneDefaultAdminMixin
 from portal.importexport import PortalImportExportMixin
@@ -88,6 +89,9 @@ class InvoiceExportAdmin(PortalImportExportMixin, admin.ModelAdmin):
             export = self.get_object(request, object_id)
             if export is not None:
                 extra_context["check_setup_url"] = reverse("exports:check_setup", args=[export.pk])
+        export = self.get_object(request, object_id)
+        if export is not None and export.target.setup_links:
+            extra_context["setup_links"] = import_string(export.target.setup_links)(export)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from ..catalogue import Catalogue
-from .start_text import KeyValueSchema, WordSchema
+from .start_text import KeyValueSchema, StartTextError, WordSchema
 
 BLOCKING = "blocking"
 WARNING = "warning"
@@ -101,6 +101,8 @@ class SendPolicy:
     confirm_after_seconds:   a pending send (upload, then confirm) is first confirmed after this long,
     confirm_backoff_max:     then at growing intervals up to this,
     confirm_timeout_seconds: and given up (in doubt, never resent) after this long.
+    daily_call_quota:        calls the target allows per day (per agreement or key); None = no such limit.
+                             The plan page warns when a run's estimate (Target.call_estimate) exceeds it.
     """
 
     parallel_calls: int = 4
@@ -108,6 +110,29 @@ class SendPolicy:
     confirm_after_seconds: float = 2.0
     confirm_backoff_max: float = 60.0
     confirm_timeout_seconds: float = 600.0
+    daily_call_quota: int | None = None
+
+
+@dataclass(frozen=True)
+class RunSize:
+    """What a call estimate knows of a run before it starts: its invoices, their distinct customers, and the
+    export's parsed start text."""
+
+    invoices: int
+    customers: int
+    start_text: dict
+
+
+@dataclass(frozen=True)
+class CallBudget:
+    """A run's estimated calls against the target's daily quota."""
+
+    calls: int
+    quota: int | None = None
+
+    @property
+    def exceeds_quota(self) -> bool:
+        return self.quota is not None and self.calls > self.quota
 
 
 @dataclass(frozen=True)
@@ -124,6 +149,15 @@ class DemoExport:
     fields: dict = field(default_factory=dict)
     secrets: dict = field(default_factory=dict)
     codes: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SetupLink:
+    """A link the export's admin page shows (e-conomic: the page where a user grants the portal access)."""
+
+    label: str
+    url: str
+    help: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +184,10 @@ class Target:
     #: What the target accepts on the Codes tab: (kind, Opter object, code) -> what is wrong, or None. The
     #: Codes tab form shows it as the code's error and the setup check reports it (see check_code).
     code_rule: Callable[[str, object, str], str | None] | None = None
+    #: dotted path of a callable(export) -> list[SetupLink], shown on the export's admin page
+    setup_links: str | None = None
+    #: How many calls a run of this size makes (RunSize -> calls), for the plan page; None = not estimated
+    call_estimate: Callable[[RunSize], int] | None = None
 
     @property
     def display_name(self) -> str:
@@ -166,6 +204,16 @@ class Target:
         """Why the target does not accept ``code`` for ``opter_object`` (a VAT rate or payment condition) on
         the Codes tab, in words that say what to enter instead; None when it does."""
         return self.code_rule(kind, opter_object, code) if self.code_rule else None
+    def call_budget(self, start_text: str, invoices: int, customers: int) -> CallBudget | None:
+        """The estimated calls of a run (None: no estimate, or a start text that does not parse)."""
+        if self.call_estimate is None:
+            return None
+        try:
+            parsed = self.start_text.parse(start_text)
+        except StartTextError:
+            return None
+        calls = self.call_estimate(RunSize(invoices=invoices, customers=customers, start_text=parsed))
+        return CallBudget(calls, self.policy.daily_call_quota)
 
     @property
     def fields_used(self) -> tuple[str, ...]:

@@ -71,4 +71,5 @@ def test_setup_check_reports_fields_the_type_needs_and_bad_start_text(setup, fak
     export.save()
     messages = [p.message for p in check_export(export).blocking]
     assert any(m.startswith("Visma e-conomic needs API token: the app token") for m in messages)
-    assert "Start text: Line 2: unknown parameter 'foo'. Known parameters: exportMethod, journalNumber." in messages
+    assert ("Start text: Line 2: unknown parameter 'foo'. Known parameters: exportMethod, journalNumber, "
+            "customerGroup, voucherAmountSign.") in messages
