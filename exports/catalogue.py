@@ -89,6 +89,7 @@ ENGINE = Catalogue(
         "run_started": "Export started: {0} invoice(s), {1} item(s).",
         "run_finished": "Export finished: {0} exported, {1} skipped, {2} failed.",
         "exported_by_run": "It was exported by run #{0} on {1}.",
+        "sent_again": "Invoice {0} was exported by run #{1}, but {2} no longer holds it; it is sent again.",
         "handed_over": "Invoice {0} was left unfinished here; run #{1} finishes it.",
         "waiting_for_export": "Waiting for run {0} to finish sending to the same export.",
         "waiting_for_confirmation": "Waiting for the target system to confirm invoices.",

@@ -137,6 +137,8 @@ CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 EXPORT_LEASE_SECONDS = env.float("EXPORT_LEASE_SECONDS", default=60.0)
 EXPORT_SWEEP_SECONDS = env.float("EXPORT_SWEEP_SECONDS", default=30.0)
 EXPORT_STALL_GRACE_SECONDS = env.float("EXPORT_STALL_GRACE_SECONDS", default=60.0)
+# Reading calls are repeated after a transient fault, waiting this many seconds, doubled each time.
+EXPORT_READ_BACKOFF_FACTOR = env.float("EXPORT_READ_BACKOFF_FACTOR", default=0.5)
 # Redis for the per-export request-rate limits shared by every worker (blank: the broker, if it is Redis).
 EXPORT_RATE_LIMIT_REDIS_URL = env("EXPORT_RATE_LIMIT_REDIS_URL", default="")
 CELERY_BEAT_SCHEDULE = {

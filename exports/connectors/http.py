@@ -108,10 +108,11 @@ class HttpClient:
     def __init__(self, base_url: str, *, catalogue: Catalogue, timeout: float = 30.0,
                  secrets: tuple[str, ...] = (), auth: Auth | None = None,
                  recorder: Callable[[CallRecord], None] | None = None, read_retries: int = 3,
-                 backoff_factor: float = 0.5, default_headers: dict | None = None,
+                 backoff_factor: float | None = None, default_headers: dict | None = None,
                  check_body: Callable[[requests.Response], None] | None = None,
                  rate_limit=None, cancelled: threading.Event | None = None,
-                 throttle_wait_max: float = 300.0, accept: str = "application/json"):
+                 throttle_wait_max: float = 300.0, accept: str = "application/json",
+                 credential_statuses: tuple[int, ...] = CREDENTIAL_STATUSES):
         self.base_url = base_url.rstrip("/") + "/"
         self.catalogue = catalogue
         self.timeout = (min(10.0, float(timeout)), float(timeout))
@@ -122,14 +123,22 @@ class HttpClient:
         self.rate_limit = rate_limit
         self.cancelled = cancelled or threading.Event()
         self.throttle_wait_max = throttle_wait_max
+        # Answers that mean "these credentials are refused" (a target that answers 403 for a wrong invoice
+        # status too passes just 401; its 403s then reach the connector to be worded).
+        self.credential_statuses = credential_statuses
         self.session = requests.Session()
         self.session.trust_env = False
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": accept})
         if default_headers:
             self.session.headers.update(default_headers)
-        retry = Retry(total=read_retries, connect=read_retries, read=read_retries, status=read_retries,
-                      allowed_methods=READ_METHODS, status_forcelist=RETRIED_STATUSES,
-                      backoff_factor=backoff_factor, backoff_max=30, respect_retry_after_header=True,
+        from django.conf import settings
+
+        self.read_retries = read_retries
+        self.backoff_factor = float(backoff_factor if backoff_factor is not None
+                                    else getattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0.5))
+        # Only connections never established are repeated by urllib3 (nothing reached the server).
+        retry = Retry(total=read_retries, connect=read_retries, read=0, status=0, other=0,
+                      allowed_methods=READ_METHODS, backoff_factor=self.backoff_factor, backoff_max=30,
                       raise_on_status=False)
         adapter = HTTPAdapter(max_retries=retry, pool_connections=2, pool_maxsize=16)
         self.session.mount("http://", adapter)
@@ -156,10 +165,23 @@ class HttpClient:
             headers.setdefault("Content-Type", content_type or kind)
         refreshed = False
         waited = 0.0
+        repeats = 0
         while True:
-            response = self._send(method, path, body, params, headers, authenticated)
+            try:
+                response = self._send(method, path, body, params, headers, authenticated)
+            except ExportError as exc:
+                if method in READ_METHODS and exc.retryable and not exc.throttled and repeats < self.read_retries:
+                    repeats += 1
+                    self._wait(self.backoff_factor * (2 ** (repeats - 1)), method, throttled=False)
+                    continue
+                raise
             status = response.status_code
-            if status in CREDENTIAL_STATUSES and authenticated and not refreshed and self.auth.on_unauthorized():
+            if method in READ_METHODS and status in RETRIED_STATUSES and repeats < self.read_retries:
+                repeats += 1
+                delay = parse_retry_after(response.headers.get("Retry-After")) or 0.0
+                self._wait(max(delay, self.backoff_factor * (2 ** (repeats - 1))), method, throttled=False)
+                continue
+            if status in self.credential_statuses and authenticated and not refreshed and self.auth.on_unauthorized():
                 refreshed = True  # new credentials (a fresh token): the same call once more
                 continue
             if status == 429:
@@ -175,10 +197,10 @@ class HttpClient:
     def _send(self, method, path, body, params, headers, authenticated=True) -> requests.Response:
         # What the last call achieved is committed before this one goes out (exports.connectors.steps).
         flush_pending()
-        if self.cancelled.is_set():
-            raise self._error("call_cancelled")
         if self.rate_limit is not None:
             self.rate_limit.acquire(self.cancelled)
+        if self.cancelled.is_set():  # also when the cancel came while waiting for the rate limit
+            raise self._error("call_cancelled")
         request = requests.Request(method, self.url(path), data=body, params=params, headers=headers)
         prepared = self.session.prepare_request(request)
         if authenticated:
@@ -225,7 +247,7 @@ class HttpClient:
         writing = method not in READ_METHODS
         status = response.status_code
         excerpt = excerpt_of(response.text, self.secrets)
-        if status in CREDENTIAL_STATUSES:
+        if status in self.credential_statuses:
             raise self._error("credentials", status, status=status, excerpt=excerpt)
         if status >= 500:
             raise self._error("unsuccessful_status", status, retryable=True, status=status, excerpt=excerpt,
@@ -236,9 +258,10 @@ class HttpClient:
             self.check_body(response)
         return response
 
-    def _wait(self, seconds: float, method: str) -> None:
-        self.throttled_seconds += seconds
-        if self.cancelled.wait(seconds):
+    def _wait(self, seconds: float, method: str, throttled: bool = True) -> None:
+        if throttled:
+            self.throttled_seconds += seconds
+        if seconds > 0 and self.cancelled.wait(seconds):
             raise self._error("call_cancelled")
 
     # -- shortcuts -----------------------------------------------------------------------------------

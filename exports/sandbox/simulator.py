@@ -119,7 +119,8 @@ class Simulator:
     # -- WSGI --------------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
         request = Request(environ)
-        if not request.path.startswith(self.api_prefix):
+        # The sandbox's own pages (/_received ...) even when the vendor's API sits at the root.
+        if request.path.startswith("/_") or not request.path.startswith(self.api_prefix):
             return self.handle_page(request)(start_response)
         decision = self.knobs.decide(request.method, request.path)
         status = None

@@ -108,25 +108,28 @@ Handler = Callable[..., Response]
 
 
 class Router:
-    """Routes like ``GET /v1/clients/<int:id>``; unknown route -> 404, known path wrong method -> 405."""
+    """Routes like ``GET /v1/clients/<int:id>`` or ``/imports/<str:key>``; unknown route -> 404, known path
+    wrong method -> 405."""
 
-    _PARAM = re.compile(r"<int:(\w+)>")
+    _PARAM = re.compile(r"<(int|str):(\w+)>")
 
     def __init__(self):
         self._routes: list[tuple[str, re.Pattern, Handler]] = []
 
     def add(self, method: str, pattern: str, handler: Handler) -> None:
-        regex = "^" + self._PARAM.sub(r"(?P<\1>\\d+)", pattern) + "$"
-        self._routes.append((method.upper(), re.compile(regex), handler))
+        kinds = {name: kind for kind, name in self._PARAM.findall(pattern)}
+        regex = "^" + self._PARAM.sub(lambda m: f"(?P<{m.group(2)}>" + (r"\d+" if m.group(1) == "int" else "[^/]+")
+                                      + ")", pattern) + "$"
+        self._routes.append((method.upper(), re.compile(regex), handler, kinds))
 
     def resolve(self, method: str, path: str) -> tuple[Handler | None, dict, bool]:
         """(handler, params, path_known)."""
         path_known = False
-        for route_method, regex, handler in self._routes:
+        for route_method, regex, handler, kinds in self._routes:
             found = regex.match(path)
             if not found:
                 continue
             path_known = True
             if route_method == method:
-                return handler, {k: int(v) for k, v in found.groupdict().items()}, True
+                return handler, {k: v if kinds.get(k) == "str" else int(v) for k, v in found.groupdict().items()}, True
         return None, {}, path_known

@@ -196,11 +196,17 @@ class ItemSender:
                 if self.reconcile(item, steps):
                     return
             elif not self.run.is_preview:
+                # The target decides, as Opter does: an invoice it holds is skipped (naming our run that sent
+                # it, if one did); one our records say was sent but the target no longer holds (deleted
+                # there, or the export now books it another way) is sent again, and the log says so.
                 earlier = self.sent_before.get(item.invoice_id)
-                ref = None if earlier else self.connector.find_existing(invoice, steps=steps)
-                if earlier is not None or (ref is not None and ref.complete):
+                ref = self.connector.find_existing(invoice, steps=steps)
+                if ref is not None and ref.complete:
                     self.skip_existing(item, earlier)
                     return
+                if earlier is not None and ref is None:
+                    self.event(item, ENGINE.qualified("sent_again"),
+                               ENGINE.text("sent_again", invoice.number, earlier[0], export.name), EventLevel.WARNING)
         except ExportError as exc:
             self.failed_attempt(item, exc, final=True)
             return

@@ -3,10 +3,10 @@ over a socket, or by its checks of Opter's data. One scenario per code; a code w
 import socket
 
 import pytest
+from django.conf import settings
 
 from accounting.models import Account, AccountCodingChart, ChartAccountRole
 from exports.connectors.base import ExportError
-from exports.connectors.efinancials.api import EFinancialsApi
 from exports.connectors.efinancials.messages import CATALOGUE
 from tests.efinancials.conftest import Line, chart_with
 
@@ -47,7 +47,7 @@ def free_port() -> int:
 
 @scenario("cannot_connect")
 def _(estonia, monkeypatch):
-    monkeypatch.setattr(EFinancialsApi, "BACKOFF_FACTOR", 0)
+    monkeypatch.setattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0, raising=False)  # no waits between reads
     estonia.export.base_url = f"http://127.0.0.1:{free_port()}/efinancials/v1"
     problem = only_problem(estonia.connector())
     assert problem.message.startswith("It was not possible to connect to E-Financials. ")
@@ -355,7 +355,7 @@ def test_a_missing_corporate_id_cannot_create_the_customer(estonia):
 
 
 def test_a_reading_call_that_keeps_timing_out_is_a_time_out(estonia, monkeypatch):
-    monkeypatch.setattr(EFinancialsApi, "BACKOFF_FACTOR", 0)
+    monkeypatch.setattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0, raising=False)  # no waits between reads
     estonia.export.request_timeout = 1
     estonia.efin.configure({"script": [{"kind": "slow", "delay_ms": 1200, "match": "accounts", "times": 4}]})
     problem = only_problem(estonia.connector())

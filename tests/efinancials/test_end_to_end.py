@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 import requests
+from django.conf import settings
 
 from accounting.demo.seed import seed_demo
 from accounting.models import InvoiceLine, InvoicePeriod
-from exports.connectors.efinancials.api import EFinancialsApi
 from exports.models import ExportItem, InvoiceExport, ItemState, RunStatus
 from exports.services.planning import plan_run
 from exports.services.runner import execute_run, reset_failed_items
@@ -25,7 +25,7 @@ def fast_pdf(invoice, reduced=False) -> bytes:
 
 @pytest.fixture
 def demo(sandbox, monkeypatch):
-    monkeypatch.setattr(EFinancialsApi, "BACKOFF_FACTOR", 0)  # urllib3's own waits between GET retries
+    monkeypatch.setattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0, raising=False)  # no waits between reads
     seed_demo(invoices=50, users=False)
     export = InvoiceExport.objects.get(type="efinancials")
     export.base_url = sandbox.base_url("efinancials")

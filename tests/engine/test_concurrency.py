@@ -40,13 +40,15 @@ def test_same_invoice_exported_twice_at_once_is_sent_once(setup, fake_target):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_invoice_sent_by_an_earlier_run_is_not_sent_by_a_run_planned_before_it_finished(setup, fake_target):
+def test_an_invoice_the_target_no_longer_holds_is_sent_again_and_the_log_says_so(setup, fake_target):
     invoice = setup["invoices"][0]
     first = plan_run(invoices=[invoice])
     second = plan_run(invoices=[invoice])
     execute_run(first.pk)
-    # The second run's reference data would not know the invoice if it had been fetched earlier:
-    fake_target.invoices.clear()
+    fake_target.invoices.clear()  # deleted in the target after the first run
     execute_run(second.pk)
-    assert fake_target.send_calls == 1
-    assert second.items.get().last_error_code == "testtarget.already_exists"
+    assert fake_target.send_calls == 2
+    assert second.items.get().state == ItemState.SENT
+    (said,) = second.events.filter(code="engine.sent_again")
+    assert said.message == (f"Invoice {invoice.number} was exported by run #{first.pk}, but Visma e-conomic no "
+                            f"longer holds it; it is sent again.")

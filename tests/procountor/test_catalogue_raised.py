@@ -5,10 +5,10 @@ import socket
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 
 from accounting.models import Account, AccountCodingChart, ChartAccountRole, EconomicUnit, Invoice
 from exports.connectors.base import ExportError
-from exports.connectors.procountor.api import ProcountorApi
 from exports.connectors.procountor.messages import CATALOGUE
 from exports.models import CodeTranslation, ExportEvent
 from exports.services.planning import plan_run
@@ -52,7 +52,7 @@ def send_error(finland, invoice, pdf=None):
 
 @scenario("cannot_connect")
 def _(finland, monkeypatch):
-    monkeypatch.setattr(ProcountorApi, "BACKOFF_FACTOR", 0)
+    monkeypatch.setattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0, raising=False)  # no waits between reads
     finland.export.base_url = f"http://127.0.0.1:{free_port()}/procountor"
     problem = only_problem(finland.connector())
     assert problem.message == "It was not possible to connect to Procountor. the connection was refused."

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
-from django.conf import settings
 
 from ..auth import SignedAuth
 from ..errors import ExportError
@@ -78,8 +77,7 @@ class EconomicApi:
         self.http = connector.http_client(
             (export.base_url or PRODUCTION_URL).rstrip("/") + "/",
             auth=token_auth(app_secret_token, export.api_token), secrets=self.secrets,
-            read_retries=self.READ_RETRIES,
-            backoff_factor=getattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0.5))
+            read_retries=self.READ_RETRIES)
 
     @property
     def calls(self) -> int:

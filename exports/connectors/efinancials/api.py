@@ -29,9 +29,8 @@ class WriteRefused(Exception):
 
 
 class EFinancialsApi:
-    #: Reading calls retry transient faults this often (urllib3, honouring Retry-After); writes never do.
+    #: Reading calls repeat transient faults this often (the HttpClient, honouring Retry-After); writes never do.
     READ_RETRIES = 3
-    BACKOFF_FACTOR = 0.5
 
     def __init__(self, connector):
         export = connector.export
@@ -39,7 +38,7 @@ class EFinancialsApi:
         self.http = connector.http_client(
             export.base_url or PRODUCTION_URL,
             auth=signed_auth(export.client_identity, export.client_key, export.password),
-            read_retries=self.READ_RETRIES, backoff_factor=self.BACKOFF_FACTOR)
+            read_retries=self.READ_RETRIES)
 
     @property
     def calls(self) -> int:

@@ -21,7 +21,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from django.conf import settings
 from lxml import etree
 
 from portal.redaction import redact_text
@@ -81,8 +80,7 @@ class NetvisorApi:
         self.secrets = tuple(s for s in (*export.secret_values(), identity.customer_key, identity.partner_key) if s)
         self.http = connector.http_client(
             export.base_url or PRODUCTION_URL, auth=signed_auth(identity), check_body=self._check_body,
-            secrets=self.secrets, read_retries=self.READ_RETRIES, accept="text/xml",
-            backoff_factor=float(getattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0.5)))
+            secrets=self.secrets, read_retries=self.READ_RETRIES, accept="text/xml")
 
     @property
     def calls(self) -> int:

@@ -58,7 +58,6 @@ class Refused(Exception):
 
 class ProcountorApi:
     READ_RETRIES = 3
-    BACKOFF_FACTOR = 0.5
 
     def __init__(self, connector):
         export = connector.export
@@ -70,7 +69,9 @@ class ProcountorApi:
                                   self._login)
         self.http = connector.http_client(
             self.base, auth=BearerTokenAuth(self.tokens), secrets=self.secrets,
-            read_retries=self.READ_RETRIES, backoff_factor=self.BACKOFF_FACTOR,
+            read_retries=self.READ_RETRIES,
+            # Procountor answers 403 also for a wrong invoice status or a closed year: worded as its error.
+            credential_statuses=(401,),
             # The engine hands the export's shared bucket to the connector; a connector made for the setup
             # check alone takes the same one.
             rate_limit=connector.rate_limit or ratelimit.for_export(export))

@@ -28,8 +28,12 @@ def rights_problems(api) -> list[Problem]:
         try:
             api.get(path, params)
         except ExportError as exc:
-            hint = f"The m2m user needs the right {right} (ALL_RIGHTS): GET {path} was refused."
-            found.append(Problem(exc.code, exc.message, hint=hint if exc.short_code == "credentials" else ""))
+            if exc.status == 403 or exc.short_code == "credentials":
+                # The user lacks the right: the seed's credentials message, with the right named.
+                hint = f"The m2m user needs the right {right} (ALL_RIGHTS): GET {path} was refused."
+                found.append(problem("credentials", exc.status, hint=hint))
+            else:
+                found.append(Problem(exc.code, exc.message))
     return found
 
 
