@@ -367,6 +367,11 @@ class Invoice(models.Model):
     net_amount = MoneyField(default=Decimal("0.00"))
     vat_amount = MoneyField(default=Decimal("0.00"))
     total = MoneyField("total amount", default=Decimal("0.00"))
+    # A credit invoice credits (part of) an earlier invoice of the same office; each target books it the way
+    # its API does (a credit note linked to the original).
+    credited_invoice = models.ForeignKey("self", verbose_name="credits invoice", on_delete=models.PROTECT,
+                                         null=True, blank=True, related_name="credit_invoices",
+                                         help_text="The invoice this credit invoice credits.")
 
     class Meta:
         ordering = ["-invoice_date", "-number"]
@@ -376,6 +381,10 @@ class Invoice(models.Model):
 
     def __str__(self):
         return str(self.number)
+
+    @property
+    def is_credit(self) -> bool:
+        return self.credited_invoice_id is not None
 
 
 class InvoiceLine(models.Model):
