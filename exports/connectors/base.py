@@ -87,10 +87,11 @@ class Connector:
     #: the catalogue code for "already exists" (its message takes the invoice number(s) as {0})
     already_exists_code: str = "already_exists"
 
-    def __init__(self, export: InvoiceExport, *, recorder=None, rate_limit=None):
+    def __init__(self, export: InvoiceExport, *, recorder=None, rate_limit=None, call_slots=None):
         self.export = export
         self.recorder = recorder  # callable(CallRecord) that the engine turns into log events
         self.rate_limit = rate_limit  # the export's shared requests-per-second bucket, if its target has one
+        self.call_slots = call_slots  # a semaphore: how many calls may be in flight at once (parallel calls)
         self.cancelled = threading.Event()
 
     # -- the contract ---------------------------------------------------------------------------
@@ -147,5 +148,6 @@ class Connector:
         options.setdefault("secrets", self.export.secret_values())
         options.setdefault("throttle_wait_max", getattr(settings, "EXPORT_THROTTLE_WAIT_MAX_SECONDS", 300.0))
         options.setdefault("rate_limit", self.rate_limit)
+        options.setdefault("call_slots", self.call_slots)
         return HttpClient(base_url, catalogue=self.catalogue, recorder=self.recorder, cancelled=self.cancelled,
                           **options)

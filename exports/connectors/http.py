@@ -99,9 +99,13 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 def excerpt_of(text: str, secrets: tuple[str, ...], limit: int = EXCERPT_CHARS) -> str:
-    """Secrets masked first, then cut: a secret on the boundary cannot leak half of itself."""
-    text = redact_text((text or "").replace("\r", ""), secrets)
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text)} characters)"
+    """Secrets masked first, then cut: a secret on the boundary cannot leak half of itself. A long text (a
+    PDF in Base64) is first cut well beyond the limit, masked, then cut to the limit: a secret across the
+    first cut ends up beyond the second."""
+    text = (text or "").replace("\r", "")
+    length = len(text)
+    masked = redact_text(text[:limit * 4], secrets)
+    return masked if length <= limit and len(masked) <= limit else masked[:limit] + f"... ({length} characters)"
 
 
 class HttpClient:
@@ -112,7 +116,8 @@ class HttpClient:
                  check_body: Callable[[requests.Response], None] | None = None,
                  rate_limit=None, cancelled: threading.Event | None = None,
                  throttle_wait_max: float = 300.0, accept: str = "application/json",
-                 credential_statuses: tuple[int, ...] = CREDENTIAL_STATUSES):
+                 credential_statuses: tuple[int, ...] = CREDENTIAL_STATUSES,
+                 call_slots: threading.Semaphore | None = None):
         self.base_url = base_url.rstrip("/") + "/"
         self.catalogue = catalogue
         self.timeout = (min(10.0, float(timeout)), float(timeout))
@@ -126,6 +131,9 @@ class HttpClient:
         # Answers that mean "these credentials are refused" (a target that answers 403 for a wrong invoice
         # status too passes just 401; its 403s then reach the connector to be worded).
         self.credential_statuses = credential_statuses
+        # The export's calls in flight (the target's parallel calls), shared by the threads that send its
+        # invoices: a thread busy with the database between two calls leaves its slot to another.
+        self.call_slots = call_slots
         self.session = requests.Session()
         self.session.trust_env = False
         self.session.headers.update({"User-Agent": USER_AGENT, "Accept": accept})
@@ -209,7 +217,11 @@ class HttpClient:
         started = time.monotonic()
         self.calls += 1
         try:
-            response = self.session.send(prepared, timeout=self.timeout)
+            if self.call_slots is None:
+                response = self.session.send(prepared, timeout=self.timeout)
+            else:
+                with self.call_slots:
+                    response = self.session.send(prepared, timeout=self.timeout)
         except SoftTimeLimitExceeded:
             # The worker is being stopped (Celery's soft time limit) or the run cancelled: the call is
             # abandoned and no new one starts; a write may still have reached the target.
@@ -335,8 +347,8 @@ class HttpClient:
             lines.append(f"< {response.status_code} {response.reason}")
             lines.append("< " + excerpt_of(response.text, self.secrets))
         if error:
-            lines.append(f"! {error}")
-        excerpt = redact_text("\n".join(lines), self.secrets)
+            lines.append(f"! {redact_text(error, self.secrets)}")
+        excerpt = "\n".join(lines)  # every part masked above
         self.recorder(CallRecord(prepared.method, urlsplit(prepared.url).path,
                                  response.status_code if response is not None else None, duration, excerpt, error))
 
@@ -348,7 +360,7 @@ class HttpClient:
             self.recorder(CallRecord(prepared.method, urlsplit(prepared.url).path, attempt.status, 0,
                                      f"> {prepared.method} {urlsplit(prepared.url).path}\n"
                                      f"< {attempt.status or attempt.error} (retried)",
-                                     error=str(attempt.error or ""), retried=True))
+                                     error=redact_text(str(attempt.error or ""), self.secrets), retried=True))
 
 
 def json_ready(value):

@@ -132,8 +132,8 @@ def has_connector(export_type: str) -> bool:
     return True
 
 
-def connector_for(export, *, recorder=None, rate_limit=None):
-    return connector_class(export.type)(export, recorder=recorder, rate_limit=rate_limit)
+def connector_for(export, *, recorder=None, rate_limit=None, call_slots=None):
+    return connector_class(export.type)(export, recorder=recorder, rate_limit=rate_limit, call_slots=call_slots)
 
 
 @contextmanager

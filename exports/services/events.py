@@ -20,14 +20,16 @@ logger = logging.getLogger("exports")
 
 def event(run: ExportRun, code: str, message: str, *, item: ExportItem | None = None, level: str = EventLevel.INFO,
           params=(), attempt: int = 0, excerpt: str = "", duration_ms: int | None = None,
-          secrets: tuple[str, ...] = ()) -> ExportEvent:
-    """An unsaved event, with every secret masked."""
+          secrets: tuple[str, ...] = (), masked: bool = False, log_level: int | None = None) -> ExportEvent:
+    """An unsaved event, with every secret masked (``masked``: the caller masked message and excerpt)."""
     made = ExportEvent(
-        run=run, item=item, level=level, code=code, message=redact_text(message, secrets),
+        run=run, item=item, level=level, code=code, message=message if masked else redact_text(message, secrets),
         params=[redact_text(str(p), secrets) for p in params], attempt=attempt,
-        excerpt=redact_text(excerpt or "", secrets)[:4000], duration_ms=duration_ms)
-    log = logger.warning if level != EventLevel.INFO else logger.info
-    log("run %s %s: %s", run.pk, code, made.message)
+        excerpt=(excerpt or "" if masked else redact_text(excerpt or "", secrets))[:4000], duration_ms=duration_ms)
+    if log_level is None:
+        log_level = logging.WARNING if level != EventLevel.INFO else logging.INFO
+    if logger.isEnabledFor(log_level):
+        logger.log(log_level, "run %s %s: %s", run.pk, code, made.message)
     return made
 
 
@@ -105,7 +107,8 @@ class CallRecorder:
         self.calls += 1
         status = call.status if call.status is not None else "no response"
         level = EventLevel.INFO if call.status is not None and call.status < 400 else EventLevel.WARNING
+        # Every call is in the export log; the process log gets them only at DEBUG (one line per call).
         self.log.add("http.call", f"{call.method} {call.path} -> {status}"
                      + (" (retried)" if call.retried else "") + (f": {call.error}" if call.error else ""),
                      item=self.item, level=level, attempt=self.attempt, excerpt=call.excerpt,
-                     duration_ms=call.duration_ms)
+                     duration_ms=call.duration_ms, masked=True, log_level=logging.DEBUG)

@@ -222,8 +222,13 @@ class _Session:
         log = EventLog(run, export.secret_values())
         recorder = CallRecorder(log)
         invoices = Invoice.objects.filter(export_items__run=run, export_items__export_id=export_id)
+        # k calls in flight (the target's parallel calls, or the export's own); twice as many threads, so
+        # that the database work between two calls of an invoice never leaves a call slot idle.
+        parallel = 1 if connection.in_atomic_block else (export.parallel_calls or export.target.policy.parallel_calls)
+        slots = threading.BoundedSemaphore(parallel)
         try:
-            connector = connector_for(export, recorder=recorder, rate_limit=ratelimit.for_export(export))
+            connector = connector_for(export, recorder=recorder, rate_limit=ratelimit.for_export(export),
+                                      call_slots=slots)
         except NoConnector as exc:
             _fail_items(run, items, ENGINE.qualified("setup_blocked"), ENGINE.text("setup_blocked", export.name, exc))
             return
@@ -240,7 +245,7 @@ class _Session:
                     return
             connector.prepare(invoices)
             sender = ItemSender(run, connector, log, recorder, results, export.target.policy, self.stop)
-            size = 1 if connection.in_atomic_block else (export.parallel_calls or export.target.policy.parallel_calls)
+            size = 1 if connection.in_atomic_block else 2 * parallel
             last_pk = 0
             while not self.stop.is_set():
                 chunk = list(to_send.filter(pk__gt=last_pk).order_by("pk")[:CHUNK_SIZE])
