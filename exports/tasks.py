@@ -29,7 +29,7 @@ def run_export(self, run_id: int) -> str:
 @shared_task(ignore_result=True)
 def sweep_stalled_runs() -> list[int]:
     """Celery beat: queue again every run nobody works on any more (exports.services.sweeper)."""
-    queued = sweep()
+    queued = sweep(run_export.delay)
     if queued:
         logger.warning("Queued stalled runs again: %s", queued)
     return queued

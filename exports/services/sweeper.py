@@ -31,10 +31,8 @@ def stalled_runs(now=None):
             .filter(Q(resume_at__isnull=True) | Q(resume_at__lt=now - grace())))
 
 
-def sweep() -> list[int]:
-    """Queue every stalled run again; returns their ids."""
-    from ..tasks import run_export
-
+def sweep(enqueue) -> list[int]:
+    """Queue every stalled run again with ``enqueue(run_id)`` (after the commit); returns their ids."""
     now = timezone.now()
     queued = []
     for run in stalled_runs(now).order_by("pk"):
@@ -43,6 +41,6 @@ def sweep() -> list[int]:
         if not taken:
             continue
         events.record(run, ENGINE.qualified("requeued"), ENGINE.text("requeued"), level=EventLevel.WARNING)
-        transaction.on_commit(lambda run_id=run.pk: run_export.delay(run_id))
+        transaction.on_commit(lambda run_id=run.pk: enqueue(run_id))
         queued.append(run.pk)
     return queued

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from ...selectors import invoices_reaching
 from .. import facts
-from ..base import Connector, ExportError, Payload, Problem, RemoteRef, SendResult
-from ..opter import OpterData
+from ..base import ExportError, Problem
+from ..prepared import PreparedConnector
 from ..start_text import StartTextError
-from ..steps import Steps
 from .api import EconomicApi
 from .build import PayloadBuilder, customer_key
 from .customers import CustomerBook
@@ -29,7 +28,7 @@ from .settings import Settings, app_secret_token
 from .vouchers import VoucherSender
 
 
-class EconomicConnector(Connector):
+class EconomicConnector(PreparedConnector):
     type = "economic"
     catalogue = CATALOGUE
 
@@ -37,11 +36,10 @@ class EconomicConnector(Connector):
         super().__init__(export, **kwargs)
         self.app_secret_token = app_secret_token(export)
         self.api = EconomicApi(self, self.app_secret_token)
-        self.opter = OpterData()
         try:
-            self.settings, self._settings_error = Settings.of(export), None
+            self.settings, self.settings_error = Settings.of(export), None
         except StartTextError as exc:
-            self.settings, self._settings_error = Settings(), exc
+            self.settings, self.settings_error = Settings(), exc
         self._reference: Reference | None = None
         self._builder: PayloadBuilder | None = None
         self._sender: InvoiceSender | VoucherSender | None = None
@@ -53,9 +51,9 @@ class EconomicConnector(Connector):
         journal takes the invoices and the Codes tab's VAT codes exist."""
         if invoices is None:
             invoices = invoices_reaching(self.export)
-        if self._settings_error:
+        if self.settings_error:
             return [Problem(CATALOGUE.qualified("invalid_start_text"),
-                            CATALOGUE.text("invalid_start_text", self._settings_error))]
+                            CATALOGUE.text("invalid_start_text", self.settings_error))]
         problems = []
         if not self.app_secret_token:
             problems.append(Problem(CATALOGUE.qualified("app_not_configured"), CATALOGUE.text("app_not_configured")))
@@ -66,7 +64,7 @@ class EconomicConnector(Connector):
         return problems + remote_problems(reference, self.settings, invoices, self.codes())
 
     def prepare(self, invoices) -> None:
-        self._ensure_usable()
+        self.ensure_usable()
         if not self.app_secret_token:
             raise self.error("app_not_configured")
         reference = self.reference(invoices)
@@ -88,30 +86,10 @@ class EconomicConnector(Connector):
         self._builder = PayloadBuilder(self.export, self.settings, reference, self.opter, sorted(accounts, key=str),
                                        self.codes())
 
-    def prefetch(self, invoices) -> None:
-        self.opter.load(invoices)
-
-    def build(self, invoice, pdf: bytes | None) -> Payload:
-        self._ensure_prepared()
-        return self._builder.build(invoice, pdf)
-
-    def find_existing(self, invoice, refresh: bool = False, steps: Steps | None = None) -> RemoteRef | None:
-        self._ensure_usable()
-        self._ensure_prepared()
-        return self._sender.find_existing(invoice, refresh, steps if steps is not None else Steps())
-
-    def send(self, invoice, payload: Payload, steps: Steps) -> SendResult:
-        self._ensure_usable()
-        self._ensure_prepared()
-        return self._sender.send(invoice, payload, steps)
-
-    def close(self) -> None:
-        self.api.close()
-
     # -- helpers -------------------------------------------------------------------------------------------
     def reference(self, invoices) -> Reference:
         """The agreement's reference data (once per connector), and the products of the groups in use."""
-        self._ensure_usable()
+        self.ensure_usable()
         if self._reference is None:
             self._reference = Reference.load(self.api, vouchers=self.settings.vouchers, journal=self.settings.journal)
         if not self.settings.vouchers:
@@ -130,14 +108,7 @@ class EconomicConnector(Connector):
                 result["payment_condition"][row.payment_condition_id] = row.code.strip()
         return result
 
-    def _ensure_usable(self) -> None:
-        self.ensure_not_cancelled()
-        if self._settings_error:
-            raise self.error("invalid_start_text", self._settings_error)
 
-    def _ensure_prepared(self) -> None:
-        if self._sender is None:
-            raise RuntimeError("prepare(invoices) must run before build, find_existing and send.")
 
 
 def _numbers_and_days(invoices) -> tuple[list[int], list]:

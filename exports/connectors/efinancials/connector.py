@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from ...selectors import invoices_reaching
 from .. import facts
-from ..base import Connector, ExportError, Payload, Problem, RemoteRef, SendResult
-from ..opter import OpterData
+from ..base import ExportError, Problem
+from ..prepared import PreparedConnector
 from ..start_text import StartTextError
-from ..steps import Steps
 from .api import EFinancialsApi
 from .build import PayloadBuilder
 from .messages import CATALOGUE
@@ -29,21 +28,20 @@ from .sending import Sender, find_product
 from .settings import Settings
 
 
-class EFinancialsConnector(Connector):
+class EFinancialsConnector(PreparedConnector):
     type = "efinancials"
     catalogue = CATALOGUE
 
     def __init__(self, export, **kwargs):
         super().__init__(export, **kwargs)
         self.api = EFinancialsApi(self)
-        self.opter = OpterData()
         self._setup: SetupData | None = None
         self._builder: PayloadBuilder | None = None
         self._sender: Sender | None = None
         try:
-            self.settings, self._settings_error = Settings.of(export), None
+            self.settings, self.settings_error = Settings.of(export), None
         except StartTextError as exc:
-            self.settings, self._settings_error = Settings(), exc
+            self.settings, self.settings_error = Settings(), exc
 
     # -- the contract ------------------------------------------------------------------------------------
     def check_setup(self, invoices=None) -> list[Problem]:
@@ -52,9 +50,9 @@ class EFinancialsConnector(Connector):
         invoices use (by default the invoices the export would send next)."""
         if invoices is None:
             invoices = invoices_reaching(self.export)
-        if self._settings_error:
+        if self.settings_error:
             return [Problem(CATALOGUE.qualified("invalid_start_text"),
-                            CATALOGUE.text("invalid_start_text", self._settings_error))]
+                            CATALOGUE.text("invalid_start_text", self.settings_error))]
         try:
             setup = self.setup_data()
         except ExportError as exc:
@@ -64,7 +62,7 @@ class EFinancialsConnector(Connector):
         return remote_problems(builder, invoices)
 
     def prepare(self, invoices) -> None:
-        self._ensure_usable()
+        self.ensure_usable()
         setup = self.setup_data()
         template_id = self.settings.template_id or self._default_template()
         run = RunData(template_id=template_id,
@@ -79,30 +77,10 @@ class EFinancialsConnector(Connector):
         self._sender = Sender(self.api, self.settings, run, self.export.include_pdf_copy)
         self._builder = PayloadBuilder(self.export, self.settings, setup, run, self.opter)
 
-    def prefetch(self, invoices) -> None:
-        self.opter.load(invoices)
-
-    def build(self, invoice, pdf: bytes | None) -> Payload:
-        self._ensure_prepared()
-        return self._builder.build(invoice, pdf)
-
-    def find_existing(self, invoice, refresh: bool = False, steps: Steps | None = None) -> RemoteRef | None:
-        self._ensure_usable()
-        self._ensure_prepared()
-        return self._sender.find_existing(invoice, refresh, steps if steps is not None else Steps())
-
-    def send(self, invoice, payload: Payload, steps: Steps) -> SendResult:
-        self._ensure_usable()
-        self._ensure_prepared()
-        return self._sender.send(invoice, payload, steps)
-
-    def close(self) -> None:
-        self.api.close()
-
     # -- helpers ---------------------------------------------------------------------------------------------
     def setup_data(self) -> SetupData:
         if self._setup is None:
-            self._ensure_usable()
+            self.ensure_usable()
             self._setup = SetupData.from_api(
                 self.api.array("accounts"), self.api.array("sale_articles"), self.api.pages("projects"),
                 self.api.array("bank_accounts"))
@@ -115,12 +93,5 @@ class EFinancialsConnector(Connector):
             raise ExportError(CATALOGUE, "unparsable", "GET templates: no invoice template in E-Financials")
         return chosen["id"]
 
-    def _ensure_usable(self) -> None:
-        self.ensure_not_cancelled()
-        if self._settings_error:
-            raise ExportError(CATALOGUE, "invalid_start_text", self._settings_error)
 
-    def _ensure_prepared(self) -> None:
-        if self._sender is None:
-            raise RuntimeError("prepare(invoices) must run before build, find_existing and send.")
 

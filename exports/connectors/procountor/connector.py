@@ -15,12 +15,11 @@ from __future__ import annotations
 from accounting.models import VatRate
 
 from ...selectors import invoices_reaching
-from ..base import Connector, ExportError, Payload, Problem, RemoteRef, SendResult
+from ..base import ExportError, Problem
 from ..facts import customers as customers_of
 from ..facts import period_days
-from ..opter import OpterData
+from ..prepared import PreparedConnector
 from ..start_text import StartTextError
-from ..steps import Steps
 from .api import ProcountorApi
 from .build import PayloadBuilder, VatRates
 from .messages import CATALOGUE
@@ -31,7 +30,7 @@ from .sending import Sender
 from .settings import Settings
 
 
-class ProcountorConnector(Connector):
+class ProcountorConnector(PreparedConnector):
     type = "procountor"
     catalogue = CATALOGUE
     #: Seed 002: a PDF that cannot be attached is a warning; the invoice is still created.
@@ -40,22 +39,21 @@ class ProcountorConnector(Connector):
     def __init__(self, export, **kwargs):
         super().__init__(export, **kwargs)
         self.api = ProcountorApi(self)
-        self.opter = OpterData()
         self._company: Company | None = None
         self._builder: PayloadBuilder | None = None
         self._sender: Sender | None = None
         self._rates: VatRates | None = None
         try:
-            self.settings, self._settings_error = Settings.of(export), None
+            self.settings, self.settings_error = Settings.of(export), None
         except StartTextError as exc:
-            self.settings, self._settings_error = Settings(), exc
+            self.settings, self.settings_error = Settings(), exc
 
     # -- the contract ------------------------------------------------------------------------------------------
     def check_setup(self, invoices=None) -> list[Problem]:
         if invoices is None:
             invoices = invoices_reaching(self.export)
-        if self._settings_error:
-            return [problem("invalid_start_text", self._settings_error)]
+        if self.settings_error:
+            return [problem("invalid_start_text", self.settings_error)]
         if not self.api.integration.complete:
             return [problem("integration_not_configured")]
         try:
@@ -68,7 +66,7 @@ class ProcountorConnector(Connector):
         return problems + remote_problems(company, self.export, invoices, self._vat_rates().codes)
 
     def prepare(self, invoices) -> None:
-        self._ensure_usable()
+        self.ensure_usable()
         company = self.company()
         run = RunData(group=find_group(self.api, self.settings.product_group))
         if run.group is not None:
@@ -87,31 +85,11 @@ class ProcountorConnector(Connector):
         self._sender = Sender(self.api, self.settings, run, registers, self.export.include_pdf_copy)
         self._builder = PayloadBuilder(self.export, self.settings, company, self.opter, self._vat_rates())
 
-    def prefetch(self, invoices) -> None:
-        self.opter.load(invoices)
-
-    def build(self, invoice, pdf: bytes | None) -> Payload:
-        self._ensure_prepared()
-        return self._builder.build(invoice, pdf)
-
-    def find_existing(self, invoice, refresh: bool = False, steps: Steps | None = None) -> RemoteRef | None:
-        self._ensure_usable()
-        self._ensure_prepared()
-        return self._sender.find_existing(invoice, refresh, steps if steps is not None else Steps())
-
-    def send(self, invoice, payload: Payload, steps: Steps) -> SendResult:
-        self._ensure_usable()
-        self._ensure_prepared()
-        return self._sender.send(invoice, payload, steps)
-
-    def close(self) -> None:
-        self.api.close()
-
     # -- helpers ---------------------------------------------------------------------------------------------
     def company(self) -> Company:
         """The reference data, read once per run (the setup check's reads serve prepare too)."""
         if self._company is None:
-            self._ensure_usable()
+            self.ensure_usable()
             self._company = Company.load(self.api)
         return self._company
 
@@ -122,14 +100,9 @@ class ProcountorConnector(Connector):
             self._rates = VatRates(codes, names)
         return self._rates
 
-    def _ensure_usable(self) -> None:
-        self.ensure_not_cancelled()
-        if self._settings_error:
-            raise ExportError(CATALOGUE, "invalid_start_text", self._settings_error)
+    def ensure_usable(self) -> None:
+        super().ensure_usable()
         if not self.api.integration.complete:
             raise ExportError(CATALOGUE, "integration_not_configured")
 
-    def _ensure_prepared(self) -> None:
-        if self._sender is None:
-            raise RuntimeError("prepare(invoices) must run before build, find_existing and send.")
 
