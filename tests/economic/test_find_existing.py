@@ -145,3 +145,18 @@ def test_an_invoice_booked_by_the_invoice_method_is_not_sent_again_as_a_voucher(
     run = world.run()
     assert skipped_as_existing(run, world)
     assert world.sim.store.vouchers == {}
+
+
+def test_switching_to_vouchers_after_a_sandbox_reset_gives_one_voucher_per_invoice_with_its_pdf(world):
+    """The demo's path: invoices booked, the sandbox reset, the start text switched to vouchers, exported
+    again. e-conomic no longer holds them, so this portal's own records do not stop the export."""
+    first = world.run()
+    assert first.status == RunStatus.COMPLETED and first.exported == len(world.invoices)
+    world.sandbox.reset()
+    use_vouchers(world)
+    again = world.run()
+    assert again.status == RunStatus.COMPLETED, again.failure_message
+    assert again.exported == len(world.invoices)
+    assert again.events.filter(code="engine.sent_again").count() == len(world.invoices)
+    assert len(world.sim.store.vouchers) == len(world.invoices)
+    world.assert_each_once_and_complete()
