@@ -122,10 +122,8 @@ class Sender:
             self.register(number, remote_id, steps)
         if pdf and ATTACHMENT not in steps:
             self.attach_pdf(number, remote_id, payload, steps)
-        with self._invoices_lock:
-            self.run.invoices[number] = {"id": int(remote_id), "number": number,
-                                         "status": "CONFIRMED" if REGISTER in steps else "PROJECT",
-                                         "journal_date": invoice.invoice_date.isoformat()}
+        # The run's map of E-Financials' invoices is not extended: each invoice is sent once per run, and
+        # a hundred thousand entries would make the run's memory grow with the period.
         return SendResult(RemoteRef(remote_id, number))
 
     def ensure_client(self, customer: dict, steps: Steps) -> int:
