@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from . import validators
+from .fields import CountryCodeField, VatNumberField
 from .money import MoneyField
 
 CONFIG_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
@@ -135,12 +136,12 @@ class Office(models.Model):
     name = models.CharField(max_length=200)
     code = models.CharField(max_length=20, unique=True)
     corporate_id = models.CharField("corporate ID number", max_length=40, blank=True)
-    vat_number = models.CharField("VAT registration number", max_length=20, blank=True,
+    vat_number = VatNumberField("VAT registration number", max_length=20, blank=True,
                                   validators=[validators.validate_vat_number])
     street = models.CharField("address", max_length=200, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=2, default="EE", validators=[validators.validate_country_code],
+    country = CountryCodeField(max_length=2, default="EE", validators=[validators.validate_country_code],
                                help_text="ISO 3166 two-letter code.")
     email = models.EmailField(blank=True)
     logo = models.ImageField(upload_to="logos/", blank=True)
@@ -185,12 +186,12 @@ class Region(models.Model):
     name = models.CharField(max_length=100)
     code = models.CharField(max_length=20)
     corporate_id = models.CharField("corporate ID number", max_length=40, blank=True)
-    vat_number = models.CharField("VAT registration number", max_length=20, blank=True,
+    vat_number = VatNumberField("VAT registration number", max_length=20, blank=True,
                                   validators=[validators.validate_vat_number])
     street = models.CharField("address", max_length=200, blank=True)
     postal_code = models.CharField(max_length=20, blank=True)
     city = models.CharField(max_length=100, blank=True)
-    country = models.CharField(max_length=2, blank=True, validators=[validators.validate_country_code])
+    country = CountryCodeField(max_length=2, blank=True, validators=[validators.validate_country_code])
     email = models.EmailField(blank=True)
     logo = models.ImageField(upload_to="logos/", blank=True)
     # Payment information ("Makseinfo") tab

@@ -1,13 +1,16 @@
 """Validators for identifiers, built on python-stdnum. Messages say what to fix."""
 import re
 
+import pycountry
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum import iso11649
 from stdnum.dk import cvr
 from stdnum.ee import registrikood
 from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fi import ytunnus
 from stdnum.iso7064 import mod_97_10
@@ -20,9 +23,42 @@ def validate_currency_code(value: str) -> None:
         raise ValidationError(f"{value!r} is not an ISO 4217 currency code: use three capital letters, e.g. EUR.")
 
 
+#: Codes people type that ISO 3166 spells otherwise: the EU's VAT prefix for Greece, the UK's common name.
+COUNTRY_CODE_SPELT_OTHERWISE = {"EL": "GR", "UK": "GB"}
+
+
+def normalise_country_code(value: str) -> str:
+    """ "ee" and " Ee " are Estonia: country codes are stored upper case without spaces."""
+    return (value or "").strip().upper()
+
+
+def is_iso_country_code(code: str) -> bool:
+    return pycountry.countries.get(alpha_2=normalise_country_code(code)) is not None
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=normalise_country_code(code))
+    return country.name if country else code
+
+
 def validate_country_code(value: str) -> None:
-    if value and not re.fullmatch(r"[A-Z]{2}", value):
-        raise ValidationError(f"{value!r} is not a country code: use two capital letters, e.g. EE, FI, DK.")
+    """A two-letter ISO 3166 country code, whatever its case (the fields store it upper case)."""
+    if not value:
+        return
+    code = normalise_country_code(value)
+    if not re.fullmatch(r"[A-Z]{2}", code):
+        raise ValidationError(
+            _("%(value)s is not a country code: use the two-letter ISO 3166 code, e.g. EE, FI, DK."),
+            code="country_format", params={"value": value})
+    if pycountry.countries.get(alpha_2=code) is None:
+        if code in COUNTRY_CODE_SPELT_OTHERWISE:
+            raise ValidationError(
+                _("%(value)s is not an ISO 3166 country code: use %(iso)s for %(name)s."), code="country_unknown",
+                params={"value": value, "iso": COUNTRY_CODE_SPELT_OTHERWISE[code],
+                        "name": country_name(COUNTRY_CODE_SPELT_OTHERWISE[code])})
+        raise ValidationError(
+            _("%(value)s is not an ISO 3166 country code: no country has this code. Use the two-letter code, "
+              "e.g. EE for Estonia, FI for Finland, DK for Denmark."), code="country_unknown", params={"value": value})
 
 
 def validate_account_number(value: str) -> None:
@@ -87,15 +123,62 @@ def corporate_id_problem(value: str, country: str) -> str | None:
     return None
 
 
-def validate_vat_number(value: str) -> None:
+#: What a VAT registration number looks like in the markets the portal's targets serve (for messages).
+VAT_NUMBER_FORMATS = {
+    "EE": "EE followed by 9 digits, e.g. EE100247019",
+    "FI": "FI followed by 8 digits, e.g. FI20774740",
+    "DK": "DK followed by 8 digits, e.g. DK13585628",
+    "SE": "SE followed by 12 digits, e.g. SE556188840401",
+}
+
+
+def normalise_vat_number(value: str) -> str:
+    """ "ee 100 247 019" is EE100247019: upper case, without spaces, dots or dashes."""
+    return eu_vat.compact(value) if value else ""
+
+
+def _vat_format_hint(number: str) -> str:
+    prefix = normalise_vat_number(number)[:2]
+    hint = VAT_NUMBER_FORMATS.get(prefix)
+    if hint:
+        return _("VAT registration numbers of %(country)s are %(format)s") % {
+            "country": country_name("GR" if prefix == "EL" else prefix), "format": hint}
+    return _("check the number on the company's VAT registration")
+
+
+def vat_number_problem(value: str) -> str | None:
+    """Why ``value`` is not a valid EU VAT registration number, naming the rule that failed; None if valid.
+
+    python-stdnum says which rule failed by the exception's type: the country prefix (InvalidComponent),
+    the length (InvalidLength), the characters (InvalidFormat) or the check digit (InvalidChecksum).
+    """
     if not value:
-        return
+        return None
+    params = {"value": value}
     try:
         eu_vat.validate(value)
+    except InvalidChecksum:
+        return _("%(value)s is not a valid EU VAT registration number: its check digit is wrong. The format is "
+                 "right, so a digit is probably mistyped: compare it with the company's VAT registration.") % params
+    except InvalidLength:
+        return _("%(value)s is not a valid EU VAT registration number: it has the wrong number of characters "
+                 "(%(hint)s).") % {**params, "hint": _vat_format_hint(value)}
+    except InvalidComponent:
+        return _("%(value)s is not a valid EU VAT registration number: it must start with the code of an EU "
+                 "country (e.g. EE, FI, DK; EL for Greece) followed by the number.") % params
+    except InvalidFormat:
+        return _("%(value)s is not a valid EU VAT registration number: its format is wrong (%(hint)s).") % {
+            **params, "hint": _vat_format_hint(value)}
     except StdnumError as exc:
-        raise ValidationError(
-            f"{value} is not a valid EU VAT registration number: start with the country code (e.g. EE, FI, DK) "
-            f"followed by the number. ({exc.message})") from None
+        return _("%(value)s is not a valid EU VAT registration number: %(reason)s") % {
+            **params, "reason": exc.message}
+    return None
+
+
+def validate_vat_number(value: str) -> None:
+    problem = vat_number_problem(value)
+    if problem:
+        raise ValidationError(problem, code="vat_number")
 
 
 def validate_iban(value: str) -> None:

@@ -2,8 +2,10 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext as _
 
 from accounting import validators
+from accounting.fields import CountryCodeField, VatNumberField
 from accounting.models import CONFIG_PERMISSIONS, Account, Currency, Language, Office, PaymentCondition, Region, VatRate
 
 
@@ -22,11 +24,11 @@ class Customer(models.Model):
     corporate_id = models.CharField(
         "corporate ID number", max_length=40, blank=True,
         help_text="Organisatsiooni number. E-Financials matches customers on it; Estonian codes are checked.")
-    country = models.CharField(max_length=2, default="EE", validators=[validators.validate_country_code],
+    country = CountryCodeField(max_length=2, default="EE", validators=[validators.validate_country_code],
                                help_text="ISO 3166 two-letter code of the customer's registration.")
 
     # Details ("Detailid")
-    vat_number = models.CharField(
+    vat_number = VatNumberField(
         "VAT registration number", max_length=20, blank=True, validators=[validators.validate_vat_number],
         help_text="Käibemaksu number. Required when the customer is invoiced at 0 % VAT.")
     edi_code = models.CharField("EDI code", max_length=40, blank=True,
@@ -39,7 +41,7 @@ class Customer(models.Model):
     invoice_address2 = models.CharField("invoice address line 2", max_length=200, blank=True)
     invoice_postal_code = models.CharField("postal code", max_length=20, blank=True)
     invoice_city = models.CharField("city", max_length=100, blank=True)
-    invoice_country = models.CharField("invoice country", max_length=2, blank=True,
+    invoice_country = CountryCodeField("invoice country", max_length=2, blank=True,
                                        validators=[validators.validate_country_code])
     invoice_email = models.EmailField("email invoice export", blank=True)
     export_setting = models.ForeignKey(
@@ -64,10 +66,15 @@ class Customer(models.Model):
 
     def clean(self):
         validators.validate_corporate_id_for_country(self.corporate_id, self.country)
-        vat_prefix = "EL" if self.country == "GR" else self.country
-        if self.vat_number and self.country and not self.vat_number.upper().startswith(vat_prefix):
-            raise ValidationError({"vat_number": f"The VAT number should start with {self.country}, the "
-                                                 f"customer's country, or change the country."})
+        country = validators.normalise_country_code(self.country)
+        if not self.vat_number or not validators.is_iso_country_code(country):
+            return  # no VAT number, or a country that is itself refused: nothing to compare
+        # The EU's VAT prefix for Greece is EL, not its ISO code GR.
+        vat_prefix = "EL" if country == "GR" else country
+        if not validators.normalise_vat_number(self.vat_number).startswith(vat_prefix):
+            raise ValidationError({"vat_number": _(
+                "The VAT number should start with %(prefix)s, the prefix of the customer's country (%(country)s), "
+                "or change the country.") % {"prefix": vat_prefix, "country": validators.country_name(country)}})
 
     @property
     def display_invoice_name(self) -> str:

@@ -104,3 +104,57 @@ def test_bic(value, valid):
 @pytest.mark.parametrize("value", ["=SUM(A1)", "+1", "-1", "@cmd", "\tx"])
 def test_spreadsheet_formulas_are_refused(value):
     assert_refused(v.refuse_formula, value, "looks like a spreadsheet formula")
+
+
+# --- Countries (ISO 3166, by pycountry) and which VAT number rule failed (python-stdnum's exceptions) ----
+
+
+@pytest.mark.parametrize("value", ["EE", "ee", " Fi ", "dk", "GR", "GB", ""])
+def test_country_codes_of_any_case_are_accepted(value):
+    v.validate_country_code(value)
+
+
+@pytest.mark.parametrize("value, normalised", [("ee", "EE"), (" Fi ", "FI"), ("DK", "DK"), ("", "")])
+def test_country_codes_are_normalised_to_upper_case(value, normalised):
+    assert v.normalise_country_code(value) == normalised
+
+
+@pytest.mark.parametrize("value, wording", [
+    ("XX", "XX is not an ISO 3166 country code: no country has this code"),
+    ("QZ", "QZ is not an ISO 3166 country code"),
+    ("UK", "use GB for United Kingdom"),
+    ("EL", "use GR for Greece"),
+    ("E1", "E1 is not a country code: use the two-letter ISO 3166 code"),
+    ("EST", "EST is not a country code"),
+])
+def test_unknown_country_codes_are_refused_with_what_to_use(value, wording):
+    assert_refused(v.validate_country_code, value, wording)
+
+
+@pytest.mark.parametrize("value, rule", [
+    ("EE100247018", "its check digit is wrong"),  # one digit off: the format is right
+    ("FI20774741", "its check digit is wrong"),
+    ("DK13585627", "its check digit is wrong"),
+    ("EE10024701", "it has the wrong number of characters (VAT registration numbers of Estonia are EE "
+                   "followed by 9 digits"),
+    ("FI2077474", "VAT registration numbers of Finland are FI followed by 8 digits"),
+    ("EEABCDEFGHI", "its format is wrong (VAT registration numbers of Estonia are EE followed by 9 digits"),
+    ("XX123", "it must start with the code of an EU country"),
+    ("100247019", "it must start with the code of an EU country"),
+])
+def test_vat_number_messages_name_the_rule_that_failed(value, rule):
+    assert_refused(v.validate_vat_number, value, rule)
+    if "check digit" not in rule:
+        assert "check digit" not in v.vat_number_problem(value)
+
+
+def test_a_vat_number_with_a_bad_check_digit_is_not_called_badly_formatted():
+    problem = v.vat_number_problem("EE100247018")
+    assert "check digit" in problem and "format is right" in problem
+    assert "format is wrong" not in problem
+
+
+@pytest.mark.parametrize("value, normalised", [("ee 100 247 019", "EE100247019"), ("fi 2077 4740", "FI20774740"),
+                                               ("", "")])
+def test_vat_numbers_are_normalised_compact_and_upper_case(value, normalised):
+    assert v.normalise_vat_number(value) == normalised
