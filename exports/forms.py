@@ -1,49 +1,43 @@
 """Forms of the invoice export screens.
 
 InvoiceExportForm checks, per export type, the fields Opter's help article for that target says must
-be filled in, with the article's wording in the help text and in the error. Secrets are write-only.
+be filled in, with the article's wording in the help text and in the error. It shows and keeps only the
+fields the chosen type uses (exports.form_layout). Secrets are write-only; one typed into a form that
+fails validation is kept encrypted in the session (portal.secrets.KeptSecrets), never put in the page.
 """
 from django import forms
 from django.core.exceptions import ObjectDoesNotExist
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
+from portal.secrets import KeptSecrets
 from portal.widgets import OneDefaultFormMixin, SecretInput, WriteOnlySecretField
 
+from . import form_layout
 from .connectors import registry
 from .models import SECRET_FIELDS, CodeKind, CodeTranslation, InvoiceExport, InvoiceExportSetting
 from .services import configuration
 
 
-def field_help(name: str):
-    """The field's own help, then what each export type's article says goes into it."""
-    model_help = InvoiceExport._meta.get_field(name).help_text
-    per_type = [(target.label, target.meaning_of(name)) for target in registry.targets().values()
-                if target.meaning_of(name)]
-    if not per_type:
-        return model_help
-    lines = [format_html("<strong>{}</strong>: {}", label, meaning) for label, meaning in per_type]
-    if model_help:
-        lines.insert(0, conditional_escape(model_help))
-    return mark_safe("<br>".join(lines))  # noqa: S308 - every part is escaped above
-
-
-def start_text_help():
-    lines = [conditional_escape(InvoiceExport._meta.get_field("start_text").help_text)]
-    lines += [format_html("<strong>{}</strong>: {}", target.label, target.start_text.describe())
-              for target in registry.targets().values()]
-    return mark_safe("<br>".join(lines))  # noqa: S308 - every part is escaped above
-
-
 class InvoiceExportForm(forms.ModelForm):
-    """General / File transfer fields of an invoice export, with write-only secrets."""
+    """General / File transfer fields of an invoice export, with write-only secrets.
+
+    Only the fields the chosen type uses are shown, each with that type's help. A field the type does not
+    use is not validated and not taken from the page: a plain field gets its default, so nothing of another
+    type's setup (a transfer method, say) lingers on the export; a stored secret stays as it is unless
+    clear is ticked, since discarding one silently could not be undone.
+    """
+
+    #: The session the admin binds (``for_session``), where typed secrets wait for the form to be saved.
+    session = None
 
     base_url = forms.URLField(
         label=capfirst(InvoiceExport._meta.get_field("base_url").verbose_name),
         max_length=InvoiceExport._meta.get_field("base_url").max_length, required=False,
         assume_scheme="https",
         help_text=InvoiceExport._meta.get_field("base_url").help_text)
+    #: Names this form's kept secrets in the session (a random key, no secret).
+    kept_secrets_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = InvoiceExport
@@ -57,6 +51,11 @@ class InvoiceExportForm(forms.ModelForm):
             "start_text": forms.Textarea(attrs={"rows": 6, "cols": 60, "spellcheck": "false"}),
         }
 
+    @classmethod
+    def for_session(cls, session):
+        """This form class, keeping typed secrets in ``session`` across failed validations."""
+        return type(cls.__name__, (cls,), {"session": session})
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in SECRET_FIELDS:
@@ -65,19 +64,37 @@ class InvoiceExportForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name] = WriteOnlySecretField(
                     label=self.fields[name].label,
-                    help_text=field_help(name),
                     is_set=bool(getattr(self.instance, name)),
                     set_at=getattr(self.instance, f"{name}_set_at"),
                 )
-        # Plain fields some type's article says something about (its rules or Target.help).
-        described = {"type", "user_id", "customer_code", "office_code", "client_identity"}
-        described |= {name for target in registry.targets().values() for name in target.help}
-        for name in described - set(SECRET_FIELDS) - {"start_text", "base_url"}:
+        self.target = registry.find(self._chosen_type())
+        self.shown_fields = form_layout.fields_shown(self.target)
+        self.required_fields = form_layout.fields_required(self.target)
+        for name in form_layout.FORM_FIELDS:
             if name in self.fields:
-                self.fields[name].help_text = field_help(name)
-        if "start_text" in self.fields:
-            self.fields["start_text"].help_text = start_text_help()
+                self.fields[name].help_text = form_layout.field_help(self.target, name).as_html()
+        self.kept_secrets = self._kept_secrets()
         self.secret_inputs: dict[str, SecretInput] = {}
+
+    def _chosen_type(self) -> str:
+        if self.is_bound:
+            return self.data.get(self.add_prefix("type")) or ""
+        return self.initial.get("type") or self.instance.type or ""
+
+    def _kept_secrets(self) -> KeptSecrets | None:
+        posted = self.data.get(self.add_prefix("kept_secrets_key")) if self.is_bound else None
+        key = posted if KeptSecrets.is_valid_key(posted) else KeptSecrets.new_key()
+        self.initial["kept_secrets_key"] = key
+        if self.is_bound and posted != key:
+            # A form posted without a usable key still gets one, so what it keeps can be found again.
+            self.data = self.data.copy()
+            self.data[self.add_prefix("kept_secrets_key")] = key
+        if self.session is None:
+            return None
+        return KeptSecrets(self.session, key, object_key=str(self.instance.pk or "new"))
+
+    def is_shown(self, name: str) -> bool:
+        return self.target is None or name in self.shown_fields
 
     def stored_secret_after_save(self, name: str) -> str:
         """The secret as it will be after saving: the new value, nothing if cleared, else the stored one."""
@@ -97,6 +114,9 @@ class InvoiceExportForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if self.target is not None:
+            self._ignore_unused_fields(cleaned_data)
+        self._restore_and_keep_secrets(cleaned_data)
         # Secrets leave cleaned_data so the model form never assigns them; _post_clean applies them
         # through InvoiceExport.set_secret, which also records when they were set.
         for name in SECRET_FIELDS:
@@ -107,8 +127,46 @@ class InvoiceExportForm(forms.ModelForm):
             self._check_configuration(target)
         return cleaned_data
 
+    def _ignore_unused_fields(self, cleaned_data) -> None:
+        """What the chosen type does not use is neither validated nor kept: its default is stored instead."""
+        for name in form_layout.FORM_FIELDS:
+            if name not in self.fields or self.is_shown(name):
+                continue
+            self.errors.pop(name, None)
+            if name in SECRET_FIELDS:
+                # Only an explicit clear is honoured; a value typed into it is not taken.
+                secret_input = cleaned_data.get(name)
+                cleaned_data[name] = SecretInput(clear=isinstance(secret_input, SecretInput) and secret_input.clear)
+            else:
+                cleaned_data[name] = InvoiceExport._meta.get_field(name).get_default()
+
+    def _restore_and_keep_secrets(self, cleaned_data) -> None:
+        """A secret typed before a failed validation counts as typed again; a newly typed one is kept."""
+        if self.kept_secrets is None:
+            return
+        for name in SECRET_FIELDS:
+            secret_input = cleaned_data.get(name)
+            if not isinstance(secret_input, SecretInput):
+                continue
+            if secret_input.clear or (self.target is not None and not self.is_shown(name)):
+                self.kept_secrets.discard(name)
+                continue
+            if secret_input.new_value:
+                self.kept_secrets.keep(name, secret_input.new_value)
+            else:
+                kept = self.kept_secrets.get(name)
+                if not kept:
+                    continue
+                cleaned_data[name] = SecretInput(new_value=kept)
+            self.fields[name].widget.kept = True
+
+    def forget_kept_secrets(self) -> None:
+        """The export was saved: the typed secrets are in it, nothing stays in the session."""
+        if self.kept_secrets is not None:
+            self.kept_secrets.forget()
+
     def _add_error_where_visible(self, name: str | None, message: str) -> None:
-        self.add_error(name if name in self.fields else None, message)
+        self.add_error(name if name in self.fields and self.is_shown(name) else None, message)
 
     def _check_configuration(self, target) -> None:
         already = {name for name in self.fields if self.has_error(name)}
@@ -138,8 +196,8 @@ class InvoiceExportSettingForm(OneDefaultFormMixin, forms.ModelForm):
         model = InvoiceExportSetting
         fields = ["name", "is_default", "exports"]
         widgets = {"exports": forms.CheckboxSelectMultiple}
-        help_texts = {"exports": "Tick every invoice export this group runs. To have every invoice recorded "
-                                 "in the accounts, tick the accounting export in every group."}
+        help_texts = {"exports": _("Tick every invoice export this group runs. To have every invoice recorded "
+                                   "in the accounts, tick the accounting export in every group.")}
 
 
 class CodeTranslationForm(forms.ModelForm):

@@ -6,8 +6,14 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from accounting.services.defaults import default_removal_message
+
+
+def lower_first(label: str) -> str:
+    """ "Client key" reads "client key" inside a sentence; "API token" stays as it is."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,8 @@ class WriteOnlySecretWidget(forms.Widget):
 
     Beside the input it says whether a value is stored ("set on <date>" or "not set") and offers a
     "clear" checkbox. Leaving the input blank keeps the stored value. The form sets ``is_set`` and
-    ``set_at`` from the instance; the widget itself never sees the secret.
+    ``set_at`` from the instance; the widget itself never sees the secret. When the form could not be
+    saved and kept what was typed (portal.secrets.KeptSecrets), ``kept`` makes it say so.
     """
 
     clear_suffix = "_clear"
@@ -37,6 +44,8 @@ class WriteOnlySecretWidget(forms.Widget):
         super().__init__({**base, **(attrs or {})})
         self.is_set = is_set
         self.set_at = set_at
+        self.kept = False
+        self.label = ""
 
     def clear_name(self, name: str) -> str:
         return f"{name}{self.clear_suffix}"
@@ -61,6 +70,12 @@ class WriteOnlySecretWidget(forms.Widget):
         extra_attrs = flatatt({key: value for key, value in final_attrs.items()
                                if key not in ("id", "name", "type", "value")})
         status_class = "secret-set" if self.is_set else "secret-not-set"
+        kept_note = ""
+        if self.kept:
+            kept_note = format_html(
+                ' <span class="secret-kept" id="{}_kept">{}</span>', input_id,
+                gettext("The %(field)s you typed is kept; leave the field empty to keep it.")
+                % {"field": self.label or gettext("value")})
         clear_control = ""
         if self.is_set:
             clear_control = format_html(
@@ -70,8 +85,8 @@ class WriteOnlySecretWidget(forms.Widget):
             )
         return format_html(
             '<input type="password" name="{}" id="{}"{}>'
-            ' <span class="secret-status {}">{}</span>{}',
-            name, input_id, extra_attrs, status_class, self.status_text(), clear_control,
+            ' <span class="secret-status {}">{}</span>{}{}',
+            name, input_id, extra_attrs, status_class, self.status_text(), clear_control, kept_note,
         )
 
     def value_from_datadict(self, data, files, name):
@@ -91,6 +106,7 @@ class WriteOnlySecretField(forms.Field):
         super().__init__(**kwargs)
         self.widget.is_set = is_set
         self.widget.set_at = set_at
+        self.widget.label = lower_first(str(self.label or ""))
 
     def to_python(self, value):
         if isinstance(value, SecretInput):

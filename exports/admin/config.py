@@ -9,8 +9,7 @@ from django.utils.module_loading import import_string
 from accounting.admin import OneDefaultAdminMixin
 from portal.importexport import PortalImportExportMixin
 
-from .. import resources
-from ..connectors.target import FILE_TRANSFER_FIELDS, GENERAL_FIELDS
+from .. import form_layout, resources
 from ..forms import CodeTranslationForm, InvoiceExportForm, InvoiceExportSettingForm
 from ..models import SECRET_FIELDS, CodeTranslation, InvoiceExport, InvoiceExportSetting
 
@@ -48,10 +47,36 @@ class InvoiceExportAdmin(PortalImportExportMixin, admin.ModelAdmin):
     inlines = [CodeTranslationInline]
     readonly_fields = ["password_status", "client_key_status", "api_token_status", "updated_at"]
     change_form_template = "admin/exports/invoiceexport/change_form.html"
-    fieldsets = [
-        ("General", {"fields": list(GENERAL_FIELDS)}),
-        ("File transfer", {"fields": list(FILE_TRANSFER_FIELDS)}),
-    ]
+    fieldsets = [(title, {"fields": list(names)}) for _tab, _slug, title, names in form_layout.TABS if names]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Bound to the session, the form keeps a secret typed before a failed validation (encrypted).
+        return super().get_form(request, obj, change, **kwargs).for_session(request.session)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        form.forget_kept_secrets()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+        tabs = form_layout.tab_states(form, formsets)
+        context.update({
+            "export_tabs": tabs,
+            # The fieldsets are General and File transfer, in the order of the tabs.
+            "export_panels": list(zip(context["adminform"], tabs, strict=False)),
+            "export_type_layouts": {"rendered": form.target.type if form.target else "",
+                                    "types": form_layout.layouts()},
+            "shown_fields": self._shown_with_status(form),
+            "required_fields": form.required_fields,
+        })
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _shown_with_status(form) -> list[str]:
+        """The fields the page shows for the type, with the read-only stand-ins of secrets."""
+        shown = list(form.shown_fields)
+        return shown + [f"{name}_status" for name in SECRET_FIELDS if name in shown]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

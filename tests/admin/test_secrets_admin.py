@@ -62,7 +62,9 @@ def test_the_widget_shows_when_the_secret_was_set_and_offers_clear(client, expor
     assert 'type="password" name="password"' in html
     assert "set on March 2, 2026" in html
     assert 'name="password_clear"' in html
-    assert "<br><strong>Netvisor API</strong>: the API key of the API user account" in html
+    # The help is the export type's own, not every type's.
+    assert "API Key Password" in html
+    assert "the API key of the API user account created in Netvisor" not in html
 
 
 def test_an_unset_secret_says_not_set_and_has_nothing_to_clear(client, admin_user, db):
