@@ -31,10 +31,10 @@ def test_the_form_asks_for_the_agreement_grant_token_and_not_the_app_secret_toke
 
 
 def test_what_users_see_says_what_the_article_says_and_nothing_unconfirmed(db):
-    form = InvoiceExportForm()
+    form = InvoiceExportForm(initial={"type": "economic"})
     assert "Economic units are not exported" in str(form.fields["type"].help_text)
     assert "grant-access link" in str(form.fields["api_token"].help_text)
-    assert "voucherAmountSign=positive" in str(form.fields["start_text"].help_text)
+    assert "<code>voucherAmountSign</code> (default positive)" in str(form.fields["start_text"].help_text)
     shown = " ".join([*(str(f.help_text) for f in form.fields.values()), *TARGET.catalogue.messages.values(),
                       TARGET.start_text.describe()])
     assert "UNCONFIRMED" not in shown.upper()

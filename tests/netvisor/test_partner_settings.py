@@ -59,10 +59,12 @@ def test_the_portals_partner_key_is_masked_in_every_excerpt(finland, settings):
 
 
 def test_the_file_transfer_fields_say_they_are_the_partners_for_netvisor(db):
-    form = InvoiceExportForm()
-    assert "<strong>Netvisor API</strong>: " + escape(
-        "the software partner id Netvisor issued; blank = the portal's own (setting NETVISOR_PARTNER_ID)"
+    form = InvoiceExportForm(initial={"type": "netvisor"})
+    assert escape(
+        "Optional: the software partner id Netvisor issued. Blank = the portal's own partner id, set up on the "
+        "server."
     ) in str(form.fields["client_identity"].help_text)
-    assert "<strong>Netvisor API</strong>: " + escape(
-        "the software partner key Netvisor issued; blank = the portal's own (setting NETVISOR_PARTNER_KEY)"
+    assert escape(
+        "Optional: the software partner key Netvisor issued. Blank = the portal's own partner key, set up on the "
+        "server."
     ) in str(form.fields["client_key"].help_text)

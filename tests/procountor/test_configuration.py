@@ -29,10 +29,11 @@ def test_the_password_is_still_required_in_the_articles_words(db):
 
 
 def test_the_help_says_the_integration_is_tested_for_finland_only(db):
-    form = InvoiceExportForm()
+    form = InvoiceExportForm(initial={"type": "procountor"})
     assert "tested for the Finnish market only" in str(form.fields["type"].help_text)
-    assert "PROCOUNTOR_CLIENT_ID" in str(form.fields["client_identity"].help_text)
-    assert "PROCOUNTOR_CLIENT_SECRET" in str(form.fields["client_key"].help_text)
+    client_identity_help = str(form.fields["client_identity"].help_text)
+    assert "another integration registered with Procountor. Blank = the portal" in client_identity_help
+    assert "the client secret of that integration" in str(form.fields["client_key"].help_text)
 
 
 def test_the_integration_comes_from_the_settings_unless_the_export_overrides_it(db, settings):

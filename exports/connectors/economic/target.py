@@ -45,12 +45,11 @@ TARGET = Target(
                             "the grant-access link on this export's page while logged into e-conomic"),
     ),
     help={
-        "type": "Visma e-conomic: each invoice becomes an e-conomic invoice booked with its Opter number, or with "
+        "type": "Each invoice becomes an e-conomic invoice booked with its Opter number, or with "
                 "exportMethod=voucher a customer-invoice voucher in a journal. Economic units are not exported.",
-        "include_pdf_copy": "Visma e-conomic: the PDF is attached to the invoice before it is booked, or to the "
-                            "voucher.",
-        "use_customer_number": "Visma e-conomic: customers are matched on the e-conomic customer number (the "
-                               "sales ledger number) instead of the corporate ID.",
+        "include_pdf_copy": "The PDF is attached to the invoice before it is booked, or to the voucher.",
+        "use_customer_number": "Customers are matched on the e-conomic customer number (the sales ledger number) "
+                               "instead of the corporate ID.",
     },
     uses=("start_text", "include_pdf_copy", "reduce_pdf_file_size", "use_customer_number"),
     start_text=START_TEXT,

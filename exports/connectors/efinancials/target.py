@@ -21,8 +21,9 @@ START_TEXT = KeyValueSchema({
     "ProjectLevel": Parameter(choice("1", "2", "3", "4", "5"), "1",
                               help="Economic unit level sent as the E-Financials project (matched by name)."),
     "SendBankAccount": Parameter(boolean, True,
+                                 # Sent as bank_accounts_id.
                                  help="Name the bank account with the office's or region's IBAN on the "
-                                      "invoice (bank_accounts_id); false if E-Financials refuses the field."),
+                                      "invoice; false if E-Financials refuses it."),
     "CurrencyRate": Parameter(choice("units_per_eur", "eur_per_unit"), "units_per_eur",
                               help="How the exchange rate is sent: units of the invoice currency per euro "
                                    "(ECB style, default) or euros per unit (Opter's own rate)."),

@@ -29,10 +29,10 @@ TARGET = Target(
     help={
         # The partner id and key are the portal's (settings NETVISOR_PARTNER_ID / NETVISOR_PARTNER_KEY);
         # an export may use its own instead.
-        "client_identity": "the software partner id Netvisor issued; blank = the portal's own "
-                           "(setting NETVISOR_PARTNER_ID)",
-        "client_key": "the software partner key Netvisor issued; blank = the portal's own "
-                      "(setting NETVISOR_PARTNER_KEY)",
+        "client_identity": "Optional: the software partner id Netvisor issued. Blank = the portal's own partner "
+                           "id, set up on the server",
+        "client_key": "Optional: the software partner key Netvisor issued. Blank = the portal's own partner key, "
+                      "set up on the server",
     },
     uses=("start_text", "include_pdf_copy", "reduce_pdf_file_size", "use_customer_number"),
     start_text=START_TEXT,

@@ -44,10 +44,11 @@ TARGET = Target(
     ),
     help={
         "type": FINNISH_MARKET,
+        # Blank = the settings PROCOUNTOR_CLIENT_ID / PROCOUNTOR_CLIENT_SECRET.
         "client_identity": "Optional: the client ID of another integration registered with Procountor. Blank = "
-                           "the portal's own (setting PROCOUNTOR_CLIENT_ID).",
-        "client_key": "Optional: the client secret of that integration. Blank = the portal's own (setting "
-                      "PROCOUNTOR_CLIENT_SECRET).",
+                           "the portal's own integration, set up on the server.",
+        "client_key": "Optional: the client secret of that integration. Blank = the portal's own, set up on the "
+                      "server.",
     },
     uses=("start_text", "include_pdf_copy", "reduce_pdf_file_size"),
     start_text=START_TEXT,

@@ -25,7 +25,7 @@ def test_the_form_offers_the_type_and_asks_what_its_article_says(db):
     assert form.errors["client_identity"] == [
         "Parcel Books API needs Client identity: the client id of the Parcel Books integration (Parcel Books: "
         "connecting an accounting system)."]
-    assert "Post=True" in str(form.fields["start_text"].help_text)
+    assert "<code>Post</code> (default true)" in str(form.fields["start_text"].help_text)
 
 
 def test_the_setup_check_applies_its_local_checks(world):
