@@ -1,5 +1,10 @@
-"""Per export type validation of the invoice export form, and its start-text errors."""
+"""Per export type validation of the invoice export form, its start-text errors, and its admin page: the
+tabs, the chosen type's fields and help, a typed secret kept across a failed validation."""
+import json
+import re
+
 import pytest
+from django.urls import reverse
 
 from exports.forms import InvoiceExportForm
 from exports.models import InvoiceExport
@@ -218,3 +223,132 @@ def test_start_text_netvisor_takes_one_status_word(db, text, valid):
     assert form.is_valid() is valid
     if not valid:
         assert errors_of(form, "start_text").startswith("Line 1:")
+
+
+# --- The admin page: tabs, the chosen type's fields, a typed secret kept across a failed validation ------
+
+ADD_URL = "admin:exports_invoiceexport_add"
+INLINE = {"codes-TOTAL_FORMS": "0", "codes-INITIAL_FORMS": "0", "codes-MIN_NUM_FORMS": "0",
+          "codes-MAX_NUM_FORMS": "1000"}
+TYPED_PASSWORD = "typed-API-key-password-4711"
+TYPED_CLIENT_KEY = "typed-public-key-0815"
+
+
+def page_data(export_type, **changes):
+    return {**INLINE, **form_data(export_type, **changes)}
+
+
+def kept_key(html: str) -> str:
+    return re.search(r'name="kept_secrets_key" value="([^"]+)"', html).group(1)
+
+
+def row(html: str, field: str) -> str:
+    """The opening tag of a field's row on the page."""
+    return re.search(rf'<div class="form-row[^"]*"\s+data-field="{field}"[^>]*>', html).group(0)
+
+
+@pytest.fixture
+def as_admin(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+def test_a_typed_secret_survives_an_error_in_another_field_and_is_saved_with_the_fix(as_admin):
+    first = as_admin.post(reverse(ADD_URL), page_data("efinancials", password=TYPED_PASSWORD,
+                                                      client_key=TYPED_CLIENT_KEY, encoding="ISO-8859-1"))
+    assert first.status_code == 200
+    html = first.content.decode()
+    assert "needs Encoding UTF-8" in html
+    assert TYPED_PASSWORD not in html and TYPED_CLIENT_KEY not in html
+    assert "The password you typed is kept; leave the field empty to keep it." in html
+    assert "The client key you typed is kept; leave the field empty to keep it." in html
+    # Only ciphertext is in the session, under the form's key.
+    session_data = json.dumps(dict(as_admin.session))
+    assert TYPED_PASSWORD not in session_data and TYPED_CLIENT_KEY not in session_data
+    assert kept_key(html) in session_data
+
+    second = as_admin.post(reverse(ADD_URL), page_data("efinancials", password="", client_key="",
+                                                       kept_secrets_key=kept_key(html)))
+    assert second.status_code == 302, second.context["adminform"].form.errors
+    export = InvoiceExport.objects.get(name="E-Financials (API)")
+    assert (export.password, export.client_key) == (TYPED_PASSWORD, TYPED_CLIENT_KEY)
+    assert export.password_set_at is not None
+    # Saved: nothing of the form stays in the session.
+    assert kept_key(html) not in json.dumps(dict(as_admin.session))
+
+
+def test_a_secret_typed_again_replaces_the_kept_one(as_admin):
+    first = as_admin.post(reverse(ADD_URL), page_data("efinancials", password=TYPED_PASSWORD, name=""))
+    key = kept_key(first.content.decode())
+    as_admin.post(reverse(ADD_URL), page_data("efinancials", password="second-try", kept_secrets_key=key))
+    assert InvoiceExport.objects.get(name="E-Financials (API)").password == "second-try"
+
+
+def test_a_kept_secret_is_not_applied_to_another_export(as_admin):
+    first = as_admin.post(reverse(ADD_URL), page_data("efinancials", password=TYPED_PASSWORD, name=""))
+    key = kept_key(first.content.decode())
+    other = InvoiceExportFactory(name="Other E-Financials")
+    response = as_admin.post(reverse("admin:exports_invoiceexport_change", args=[other.pk]),
+                             page_data("efinancials", name="Other E-Financials", password="",
+                                       kept_secrets_key=key))
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.password == "api-key-password"
+
+
+def test_without_a_kept_key_a_missing_secret_is_asked_for_again(as_admin):
+    first = as_admin.post(reverse(ADD_URL), page_data("efinancials", password=TYPED_PASSWORD, name=""))
+    assert first.status_code == 200
+    second = as_admin.post(reverse(ADD_URL), page_data("efinancials", password=""))
+    assert second.status_code == 200
+    assert "API Key Password" in " ".join(second.context["adminform"].form.errors["password"])
+
+
+def test_the_tab_holding_the_error_is_marked(as_admin):
+    response = as_admin.post(reverse(ADD_URL), page_data("efinancials", client_identity=""))
+    tabs = {tab.slug: tab.has_errors for tab in response.context["export_tabs"]}
+    assert tabs == {"general": False, "file-transfer": True, "codes": False}
+    html = response.content.decode()
+    assert re.search(r'class="export-tab has-errors"[^>]*data-tab="file-transfer"', html)
+    assert 'id="export-panel-file-transfer" role="tabpanel" aria-labelledby="export-tab-file-transfer" ' \
+           'data-tab-panel="file-transfer" data-has-errors="true"' in html
+
+
+def test_a_code_row_with_an_error_marks_the_codes_tab(as_admin):
+    data = page_data("netvisor", **{"codes-TOTAL_FORMS": "1", "codes-0-kind": "tax_rate", "codes-0-code": "KOMY"})
+    response = as_admin.post(reverse(ADD_URL), data)
+    assert response.status_code == 200
+    tabs = {tab.slug: tab.has_errors for tab in response.context["export_tabs"]}
+    assert tabs == {"general": False, "file-transfer": False, "codes": True}
+
+
+def test_without_the_script_every_section_has_its_heading_and_the_types_fields(as_admin):
+    export = InvoiceExportFactory(name="Netvisor", type="netvisor", user_id="api-user", office_code="2077474-0")
+    html = as_admin.get(reverse("admin:exports_invoiceexport_change", args=[export.pk])).content.decode()
+    assert '<h2 id="fieldset-0-0-heading" class="fieldset-heading">General</h2>' in html
+    assert '<h2 id="fieldset-0-1-heading" class="fieldset-heading">File transfer</h2>' in html
+    assert 'id="export-panel-codes"' in html
+    assert "data-export-tabs hidden" in html  # the tab bar waits for the script
+    for used in ("name", "user_id", "password", "office_code", "start_text", "client_identity", "parallel_calls"):
+        assert " hidden" not in row(html, used), used
+    for unused in ("customer_code", "api_token", "one_file_per_invoice", "transfer_method", "report"):
+        assert row(html, unused).endswith(" hidden>"), unused
+    assert "The username of the API user account created in Netvisor" in html
+    # Another type's help is only in the data the script reads, not on the page.
+    page_text = re.sub(r'<script id="export-type-layouts".*?</script>', "", html, flags=re.S)
+    assert "tt_id" not in page_text and "API Key Password" not in page_text
+
+
+def test_the_page_carries_each_types_fields_and_help_for_the_type_switch(as_admin):
+    html = as_admin.get(reverse(ADD_URL)).content.decode()
+    layouts = json.loads(re.search(r'<script id="export-type-layouts" type="application/json">(.*?)</script>',
+                                   html, re.S).group(1))["types"]
+    assert set(layouts) >= {"", "efinancials", "netvisor", "procountor", "economic", "xmlserializer"}
+    heeros, netvisor = layouts["xmlserializer"], layouts["netvisor"]
+    assert "transfer_method" in heeros["shown"] and "transfer_method" not in netvisor["shown"]
+    assert "user_id" in netvisor["required"] and "user_id" not in heeros["shown"]
+    assert any("tt_id" in text for text in heeros["help"]["office_code"]["paragraphs"])
+    assert any("business ID" in text for text in netvisor["help"]["office_code"]["paragraphs"])
+    assert "MoveOnlyToLedger" in [row[0] for row in heeros["help"]["start_text"]["parameters"]]
+    assert layouts[""]["shown"] == ["name", "office", "type", "is_active", "base_url", "request_timeout",
+                                    "parallel_calls"]
