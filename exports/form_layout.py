@@ -91,6 +91,9 @@ def field_help(target: Target | None, name: str) -> FieldHelp:
         for rule in target.rules:
             if isinstance(rule, Equals) and rule.field == name:
                 paragraphs.append(configuration.mismatch_message(target, rule))
+        if name == "parallel_calls":
+            paragraphs.append(_("Blank = %(calls)s at a time for %(type)s.")
+                              % {"calls": target.policy.parallel_calls, "type": target.label})
         if name == "start_text":
             parameters, described = start_text_parameters(target)
             if described:

@@ -350,5 +350,6 @@ def test_the_page_carries_each_types_fields_and_help_for_the_type_switch(as_admi
     assert any("tt_id" in text for text in heeros["help"]["office_code"]["paragraphs"])
     assert any("business ID" in text for text in netvisor["help"]["office_code"]["paragraphs"])
     assert "MoveOnlyToLedger" in [row[0] for row in heeros["help"]["start_text"]["parameters"]]
+    assert "Blank = 1 at a time for Netvisor API." in netvisor["help"]["parallel_calls"]["paragraphs"]
     assert layouts[""]["shown"] == ["name", "office", "type", "is_active", "base_url", "request_timeout",
                                     "parallel_calls"]
