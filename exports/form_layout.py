@@ -40,6 +40,10 @@ class FieldHelp:
     #: (parameter, default, what it does)
     parameters: tuple[tuple[str, str, str], ...] = ()
 
+    def without(self, sentences) -> FieldHelp:
+        """This help less the sentences already shown (a field's errors)."""
+        return FieldHelp(tuple(text for text in self.paragraphs if text not in sentences), self.parameters)
+
     def as_json(self) -> dict:
         return {"paragraphs": list(self.paragraphs), "parameters": [list(row) for row in self.parameters]}
 

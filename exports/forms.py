@@ -76,6 +76,13 @@ class InvoiceExportForm(forms.ModelForm):
         self.kept_secrets = self._kept_secrets()
         self.secret_inputs: dict[str, SecretInput] = {}
 
+    def full_clean(self):
+        super().full_clean()
+        # A rule's help and its error say the same thing: beside the error, the help leaves it out.
+        for name, errors in (self._errors or {}).items():
+            if name in form_layout.FORM_FIELDS and name in self.fields:
+                self.fields[name].help_text = form_layout.field_help(self.target, name).without(errors).as_html()
+
     def _chosen_type(self) -> str:
         if self.is_bound:
             return self.data.get(self.add_prefix("type")) or ""

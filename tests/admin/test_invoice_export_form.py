@@ -353,3 +353,12 @@ def test_the_page_carries_each_types_fields_and_help_for_the_type_switch(as_admi
     assert "Blank = 1 at a time for Netvisor API." in netvisor["help"]["parallel_calls"]["paragraphs"]
     assert layouts[""]["shown"] == ["name", "office", "type", "is_active", "base_url", "request_timeout",
                                     "parallel_calls"]
+
+
+def test_beside_an_error_the_help_does_not_repeat_it(db):
+    form = InvoiceExportForm(data=form_data("efinancials", encoding="ISO-8859-1"))
+    assert not form.is_valid()
+    [error] = form.errors["encoding"]
+    assert error.startswith("E-Financials needs Encoding UTF-8")
+    assert error not in str(form.fields["encoding"].help_text)
+    assert "E-Financials needs Report None" in str(form.fields["report"].help_text)  # no error there
