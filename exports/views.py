@@ -4,18 +4,20 @@ Views stay thin: planning, running and checking live in exports.services.
 """
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounting.models import InvoicePeriod
 
 from .forms_run import ExportInvoicesForm
 from .models import ExportRun, InvoiceExport, RunStatus
-from .services import actions, planning
+from .services import actions, plan_preview, planning
 from .services.setup_check import check_export
 
 
@@ -27,50 +29,51 @@ def _scope_from(request):
     data = request.POST if request.method == "POST" else request.GET
     period = None
     if data.get("period"):
-        period = get_object_or_404(InvoicePeriod, pk=data.get("period"))
-    invoice_ids = [int(i) for i in data.getlist("invoice") if str(i).isdigit()]
+        if not str(data.get("period")).isdigit():
+            raise BadRequest(gettext("The invoice period must be given by its number."))
+        period = get_object_or_404(InvoicePeriod.objects.select_related("office"), pk=data.get("period"))
+    invoice_ids = sorted({int(i) for i in data.getlist("invoice") if str(i).isdigit()})
     if period is None and not invoice_ids:
-        raise Http404("Choose an invoice or an invoice period to export.")
+        raise Http404(gettext("Choose an invoice or an invoice period to export."))
     return period, invoice_ids
+
+
+def _scope_key(period, invoice_ids) -> str:
+    return f"period:{period.pk}" if period is not None else "invoices:" + ",".join(map(str, invoice_ids))
 
 
 @login_required
 @permission_required("exports.run_export", raise_exception=True)
 def plan(request):
+    """The plan of an export: per export what it sends, what it skips as already exported, what blocks it.
+    A GET with ``export`` shows the plan of that export; the POST starts the run (or the preview)."""
     period, invoice_ids = _scope_from(request)
-    form = ExportInvoicesForm(request.POST or None)
     invoices = planning.invoices_in_scope(invoices=invoice_ids, period=period)
+    offered = planning.exports_offered(invoices, period)
+    if request.method == "POST":
+        form = ExportInvoicesForm(request.POST, offered=offered)
+    else:
+        form = ExportInvoicesForm(request.GET if "export" in request.GET else None, offered=offered)
     chosen = form.cleaned_data.get("export") if form.is_bound and form.is_valid() else None
     the_plan = planning.resolve_plan(invoices, chosen)
-    reports = [check_export(export, export_invoices, remote=False)
-               for export, export_invoices in the_plan.invoices_by_export()]
-    blocking = [(report.export, p) for report in reports for p in report.blocking]
+    preview = plan_preview.preview_plan(the_plan, scope_key=_scope_key(period, invoice_ids),
+                                        refresh="recheck" in request.GET)
     if request.method == "POST" and form.is_valid():
-        preview = form.cleaned_data["preview"] or "preview" in request.POST
-        if blocking and not preview:
-            messages.error(request, "The export cannot start until the problems below are fixed.")
+        wants_preview = form.cleaned_data["preview"] or "preview" in request.POST
+        if not (preview.can_preview if wants_preview else preview.can_send):
+            messages.error(request, gettext("The export cannot start until the problems below are fixed."))
         else:
-            run = planning.plan_run(invoices=invoice_ids or None, period=period, export=chosen, preview=preview,
-                                    user=request.user)
+            run = planning.plan_run(invoices=invoice_ids or None, period=period, export=chosen,
+                                    preview=wants_preview, user=request.user)
             actions.start_run(run)
             return redirect("exports:run", pk=run.pk)
-    planned = [(export, export_invoices.count(), _call_budget(export, export_invoices))
-               for export, export_invoices in the_plan.invoices_by_export()]
+    scope = {"period": period.pk} if period is not None else {"invoice": invoice_ids}
     return render(request, "exports/plan.html", _context(
-        request, title="Export invoices", form=form, period=period, invoice_ids=invoice_ids,
-        invoice_count=the_plan.invoices.count(), planned=planned,
-        over_quota=[(export, budget) for export, _, budget in planned if budget and budget.exceeds_quota],
-        unassigned_count=the_plan.unassigned.count(),
-        unassigned=list(the_plan.unassigned.values_list("number", flat=True)[:10]),
-        reports=reports, blocking=blocking))
-
-
-def _call_budget(export, invoices):
-    """The export's estimated calls for its share of the plan (targets with a daily quota declare one)."""
-    if export.target.call_estimate is None:
-        return None
-    return export.target.call_budget(export.start_text, invoices.count(),
-                                     invoices.values("customer_id").distinct().count())
+        request, title=gettext("Export invoices"), form=form, period=period, invoice_ids=invoice_ids,
+        chosen=chosen, plan=preview, invoice_count=preview.invoice_count, blocking=preview.blocking,
+        over_quota=[(p.export, p.budget) for p in preview.exports if p.budget and p.budget.exceeds_quota],
+        recheck_url=f"{reverse('exports:plan')}?"
+                    + urlencode({**scope, **({"export": chosen.pk} if chosen else {}), "recheck": 1}, doseq=True)))
 
 
 def _run_for(request, pk) -> ExportRun:

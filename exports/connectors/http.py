@@ -29,6 +29,8 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
@@ -57,6 +59,21 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_THROTTLE_WAIT = 1.0
 #: Parser for answers: no entities resolved, no network, no huge trees (a hostile server gets nothing).
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True)
+
+
+#: Set by quick_calls(): the timeout of calls a person waits for on a page.
+_QUICK_CALLS: ContextVar[float | None] = ContextVar("quick_calls", default=None)
+
+
+@contextmanager
+def quick_calls(timeout: float):
+    """Clients made inside answer fast or fail: ``timeout`` seconds per call, no repeated reads, no waiting out
+    a 429. For checks a page makes while someone waits (the Export invoices page's reachability check)."""
+    token = _QUICK_CALLS.set(timeout)
+    try:
+        yield
+    finally:
+        _QUICK_CALLS.reset(token)
 
 
 @dataclass
@@ -123,6 +140,9 @@ class HttpClient:
                  call_slots: threading.Semaphore | None = None):
         self.base_url = base_url.rstrip("/") + "/"
         self.catalogue = catalogue
+        quick = _QUICK_CALLS.get()
+        if quick is not None:
+            timeout, read_retries, throttle_wait_max = min(float(timeout), quick), 0, 0.0
         self.timeout = (min(10.0, float(timeout)), float(timeout))
         self.secrets = tuple(s for s in secrets if s)
         self.auth = auth or NoAuth()
