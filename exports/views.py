@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounting.models import InvoicePeriod
 
 from .forms_run import ExportInvoicesForm
-from .models import ExportRun, InvoiceExport, RunStatus
-from .services import actions, plan_preview, planning
+from .models import ExportItem, ExportRun, InvoiceExport, ItemState, RunStatus
+from .services import actions, plan_preview, planning, run_report
 from .services.setup_check import check_export
 
 
@@ -77,16 +78,23 @@ def plan(request):
 
 
 def _run_for(request, pk) -> ExportRun:
-    run = get_object_or_404(ExportRun.objects.select_related("period", "chosen_export", "created_by"), pk=pk)
+    run = get_object_or_404(ExportRun.objects.select_related("period__office", "chosen_export", "created_by"), pk=pk)
     if not request.user.has_perm("exports.view_exportrun"):
         raise PermissionDenied
     return run
 
 
-def _item_rows(run, since=None):
+#: What the link to an item's payload summary says, by the item's state.
+_PAYLOAD_LINK = {ItemState.SENT: _("What was sent"), ItemState.PENDING: _("What was sent"),
+                 ItemState.UNKNOWN: _("What was sent"), ItemState.PREVIEWED: _("What would be sent")}
+
+
+def _item_rows(run, since=None, show=""):
     items = run.items.select_related("invoice__customer", "export").order_by("invoice__number", "export__name")
     if since:
         items = items.filter(updated_at__gt=since)
+    if show:
+        items = items.filter(state__in=run_report.FILTERS[show])
     return [{
         "id": item.pk,
         "invoice": item.invoice.number,
@@ -98,27 +106,36 @@ def _item_rows(run, since=None):
         "remote_id": item.remote_id,
         "pdf_url": reverse("exports:invoice_pdf", args=[item.invoice_id]) if item.export.include_pdf_copy
         or item.is_preview else "",
+        "payload_url": "" if item.state == ItemState.PLANNED else reverse("exports:item", args=[item.pk]),
+        "payload_label": str(_PAYLOAD_LINK.get(item.state, _("Details"))),
     } for item in items]
 
 
 def run_summary(run: ExportRun) -> dict:
     stalled = run.is_stalled
+    told = run_report.outcome(run)
     return {"id": run.pk, "status": "stalled" if stalled else run.status,
-            "status_label": "Stalled: nobody is working on it" if stalled else run.get_status_display(),
+            "outcome": told.key, "status_label": told.label, "reason": told.reason,
             "note": run.note, "can_resume": stalled or run.status == RunStatus.STOPPED,
             "can_cancel": not run.is_finished and not run.cancel_requested_at,
             "to_export": run.to_export, "exported": run.exported, "previewed": run.previewed,
             "skipped": run.skipped, "failed": run.failed,
             "done": run.done, "percent": run.percent, "finished": run.is_finished,
-            "failure_message": run.failure_message, "preview": run.is_preview}
+            "failure_message": told.reason, "preview": run.is_preview}
 
 
 @login_required
 @require_GET
 def run_detail(request, pk):
     run = _run_for(request, pk)
+    show = run_report.chosen_filter(request.GET.get("show"))
+    counts = run_report.filter_counts(run)
+    filters = [{"key": key, "label": label, "count": counts[key], "active": key == show}
+               for key, label in run_report.FILTER_LABELS.items()]
     return render(request, "exports/run.html", _context(
-        request, title=f"Invoice export #{run.pk}", run=run, summary=run_summary(run), rows=_item_rows(run),
+        request, title=gettext("Invoice export #%(number)s") % {"number": run.pk}, run=run,
+        summary=run_summary(run), rows=_item_rows(run, show=show), show=show, filters=filters,
+        show_states=" ".join(run_report.FILTERS.get(show, ())),
         can_retry=request.user.has_perm("exports.retry_export") and run.is_finished and run.failed > 0,
         can_control=request.user.has_perm("exports.cancel_export"),
         events=run.events.select_related("item__invoice").order_by("-created_at", "-id")[:50]))
@@ -127,10 +144,27 @@ def run_detail(request, pk):
 @login_required
 @require_GET
 def run_status(request, pk):
-    """Polled by the run page: counters, and the rows that changed since the last poll."""
+    """Polled by the run page: counters, and the rows that changed since the last poll (of one filter with
+    ``show``)."""
     run = _run_for(request, pk)
     since = parse_datetime(request.GET.get("since", "")) if request.GET.get("since") else None
-    return JsonResponse({**run_summary(run), "items": _item_rows(run, since)})
+    show = run_report.chosen_filter(request.GET.get("show"))
+    return JsonResponse({**run_summary(run), "filters": run_report.filter_counts(run),
+                         "items": _item_rows(run, since, show)})
+
+
+@login_required
+@require_GET
+@permission_required("exports.view_exportitem", raise_exception=True)
+def item_detail(request, pk):
+    """What was sent for one invoice of a run: its key facts, the target's ids, the writing calls' bodies as
+    the log holds them (secrets masked). Finance and support read it; nobody changes anything here."""
+    item = get_object_or_404(ExportItem.objects.select_related(
+        "run", "export", "invoice__customer", "invoice__office", "invoice__currency"), pk=pk)
+    return render(request, "exports/item.html", _context(
+        request, title=gettext("Invoice %(number)s to %(export)s") % {"number": item.invoice.number,
+                                                                       "export": item.export.name},
+        item=item, run=item.run, summary=run_report.summarise(item)))
 
 
 @login_required
