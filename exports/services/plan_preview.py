@@ -109,10 +109,13 @@ def preview_plan(plan: Plan, *, scope_key: str, remote: bool = True, refresh: bo
     ``refresh`` asks the targets again instead of reusing a recent answer."""
     exports = []
     for export, invoices in plan.invoices_by_export():
+        count = invoices.count()
+        if not count:
+            continue  # its groups reach none of these invoices (another office's export): it does not run
         already_count, already = exported_before(export, invoices)
         report = check_export(export, invoices, remote=False)
         exports.append(ExportPlan(
-            export=export, invoice_count=invoices.count(), already_count=already_count, already=already,
+            export=export, invoice_count=count, already_count=already_count, already=already,
             local_problems=report.problems,
             remote_problems=target_problems(export, invoices, scope_key=scope_key, refresh=refresh) if remote
             else [],
