@@ -214,6 +214,25 @@ def test_a_run_that_could_not_go_on_reads_failed_with_its_reason(client, finance
     assert 'data-outcome="failed"' in page and "Completed with" not in page
 
 
+def test_a_run_that_stopped_on_an_unforeseen_error_says_so_in_plain_words(client, finance_user, setup, fake_target,
+                                                                          monkeypatch):
+    from tests.engine.fake_connector import FakeConnector
+
+    def broken(self, invoices):
+        raise RuntimeError("KeyError('cl_templates_id') in PayloadBuilder")
+
+    monkeypatch.setattr(FakeConnector, "prepare", broken)
+    run = finished_run(setup, fake_target, finance_user, [])
+    client.force_login(finance_user)
+    data = client.get(reverse("exports:run_status", args=[run.pk])).json()
+    assert data["outcome"] == "failed"
+    assert data["reason"].startswith("The export stopped unexpectedly: an error inside the portal")
+    page = client.get(reverse("exports:run", args=[run.pk])).content.decode()
+    assert "RuntimeError" not in page and "PayloadBuilder" not in page.split('class="events"')[0]
+    event = run.events.get(code="engine.run_crashed")
+    assert "RuntimeError" in event.excerpt and "PayloadBuilder" in event.excerpt
+
+
 def test_a_clean_run_reads_completed(client, finance_user, setup, fake_target):
     run = finished_run(setup, fake_target, finance_user, [])
     client.force_login(finance_user)
