@@ -147,7 +147,12 @@ def run_status(request, pk):
     """Polled by the run page: counters, and the rows that changed since the last poll (of one filter with
     ``show``)."""
     run = _run_for(request, pk)
-    since = parse_datetime(request.GET.get("since", "")) if request.GET.get("since") else None
+    try:
+        since = parse_datetime(request.GET.get("since", "")) if request.GET.get("since") else None
+    except ValueError:
+        since = None
+    if request.GET.get("since") and since is None:
+        raise BadRequest(gettext("since must be a date and time such as 2026-11-30T12:00:00+02:00."))
     show = run_report.chosen_filter(request.GET.get("show"))
     return JsonResponse({**run_summary(run), "filters": run_report.filter_counts(run),
                          "items": _item_rows(run, since, show)})

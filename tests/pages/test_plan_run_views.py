@@ -157,6 +157,26 @@ def test_a_target_that_answers_leaves_sending_open_and_a_local_problem_still_all
 def test_bad_scope_is_a_clear_400(client, finance_user, setup):
     client.force_login(finance_user)
     assert client.get(reverse("exports:plan"), {"period": "abc"}).status_code == 400
+    run = plan_run(period=setup["period"])
+    status = reverse("exports:run_status", args=[run.pk])
+    assert client.get(status, {"since": "2026-13-45T99:99"}).status_code == 400
+    assert client.get(status, {"since": "2026-11-30T12:00:00+02:00"}).status_code == 200
+
+
+def test_selected_invoices_of_two_offices_offer_the_exports_of_both(client, finance_user, setup, fake_target):
+    helsinki = factories.OfficeFactory(code="HEL", name="Helsingin Kuljetus Oy")
+    hel_invoice = factories.invoice_with_lines(lines=1, period=factories.InvoicePeriodFactory(office=helsinki))
+    tln_export = factories.InvoiceExportFactory(name="Tallinn only", type="economic", office=setup["period"].office)
+    hel_export = factories.InvoiceExportFactory(name="Helsinki only", type="economic", office=helsinki)
+    client.force_login(finance_user)
+    page = plan_page(client, invoice=[setup["invoices"][0].pk, hel_invoice.pk])
+    select = re.search(r'<select name="export".*?</select>', page, re.S).group(0)
+    assert tln_export.name in select and hel_export.name in select
+    # The Helsinki export sends the Helsinki invoice only; the other is one no export applies to.
+    page = plan_page(client, invoice=[setup["invoices"][0].pk, hel_invoice.pk], export=hel_export.pk)
+    row = re.search(rf'<tr id="plan-export-{hel_export.pk}".*?</tr>', page, re.S).group(0)
+    assert '<td class="invoices">1</td>' in row
+    assert str(setup["invoices"][0].number) in re.search(r'id="unassigned">.*?</p>', page, re.S).group(0)
 
 
 # -- the run page ----------------------------------------------------------------------------------------
