@@ -107,3 +107,16 @@ def test_a_run_with_a_failure_reads_so_and_its_failed_filter_shows_the_failed_ro
     assert "Id in the target system" in page.inner_text("#item-facts")
     if role == "support":
         shot(page, "item-what-was-sent")
+
+
+def test_finance_sends_from_the_plan_and_watches_the_run_end_amber(live_server, page, setup, fake_target, people,
+                                                                   celery_worker_thread):
+    fake_target.script.extend(["ok", "invalid", "ok"])
+    _log_in(page, live_server, "finance")
+    page.goto(f"{live_server.url}/exports/plan/?period={setup['period'].pk}")
+    page.click("#export-and-send")
+    page.wait_for_selector("#progress-bar")
+    page.wait_for_selector(".export-run[data-outcome='completed-with-failures']", timeout=30_000)
+    assert page.inner_text("#status-label") == "Completed with 1 failed"
+    assert page.eval_on_selector("#progress-bar", "el => getComputedStyle(el).backgroundColor") == AMBER
+    assert page.inner_text("#filter-failed .filter-count") == "1"
