@@ -22,7 +22,7 @@ install: $(STAMP)
 
 run: install .env
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py seed_demo --if-empty --port $(PORT)
 	$(PY) manage.py runportal --port $(PORT) --sandbox-port $(SANDBOX_PORT)
 
 lint: install

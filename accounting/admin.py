@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 
 from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.importexport import PortalImportExportMixin
@@ -33,7 +34,7 @@ from .models import (
 )
 from .services.defaults import can_delete_default, make_default, save_keeping_one_default
 from .services.invoices import recompute_totals
-from .services.periods import PeriodCloseError, close_period
+from .services.periods import PeriodCloseError, close_period, period_label, run_started_by_close
 
 RUN_EXPORT_PERMISSION = "exports.run_export"
 # The selected invoices travel in the query string of the plan page; beyond this many the URL gets
@@ -388,8 +389,25 @@ class InvoicePeriodAdmin(ExportActionsMixin, admin.ModelAdmin):
             except PeriodCloseError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 continue
-            self.message_user(request, f"The invoice period {period.name} was closed: {len(entries)} account "
-                                       f"coding entries were created.", messages.SUCCESS)
+            self.message_user(request, self._closed_message(period, len(entries)), messages.SUCCESS)
+
+    @staticmethod
+    def _closed_message(period, entry_count):
+        """Closed, how much coding was made, and which export started, linking its run."""
+        closed = gettext("The invoice period %(period)s was closed: %(count)s account coding entries were "
+                         "created.") % {"period": period_label(period), "count": entry_count}
+        run = run_started_by_close(period)
+        if run is None:
+            return format_html("{} {}", closed, gettext("No export was started."))
+        names = list(run.items.order_by("export__name").values_list("export__name", flat=True).distinct())
+        link = format_html('<a href="{}">{}</a>', reverse("exports:run", args=[run.pk]),
+                           gettext("run #%(number)s") % {"number": run.pk})
+        if not names:
+            return format_html("{} {} ({}): {}", closed, gettext("Its export could not start"), link,
+                               run.failure_message)
+        started = ngettext("Its export to %(exports)s started:", "Its exports to %(exports)s started:",
+                           len(names)) % {"exports": ", ".join(names)}
+        return format_html("{} {} {}.", closed, started, link)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}

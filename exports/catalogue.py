@@ -5,6 +5,8 @@ log can be filtered by code forever, while the wording stays the one the seeds d
 """
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from accounting.services.coding import MESSAGES as CODING_MESSAGES
 
 
@@ -49,6 +51,26 @@ TRANSPORT_MESSAGES = {
     "export_cancelled": "The invoice export to {target} was cancelled.",
     "already_exists": "The following invoices {{0}} already exist in {target}.",
     "invoice_file_not_generated": "The invoice file could not be generated.",
+}
+
+# Why a connection failed, in plain words: the {0} of "It was not possible to connect to ... {0}." and of
+# "An unknown error occurred in the API call to ...: {0}.". The exception text itself (Python's, urllib3's)
+# never reaches a user; it stays in the event's excerpt, for support. Keys are what http.transport_reason
+# recognises in a transport exception.
+TRANSPORT_REASONS = {
+    "refused": _("The connection was refused: the service is not running at that address, or the Base URL "
+                 "(File transfer tab) has a wrong host or port"),
+    "closed": _("The server closed the connection without answering"),
+    "reset": _("The connection was reset by the server or the network"),
+    "unknown_host": _("The host name of the Base URL (File transfer tab) is not known"),
+    "connect_timeout": _("The server did not accept the connection in time"),
+    "certificate": _("The server's certificate could not be verified (secure connection refused)"),
+    "tls": _("A secure (HTTPS) connection could not be set up with the server; check that the Base URL "
+             "uses the right scheme (http or https)"),
+    "not_http": _("The server did not answer in HTTP: check the Base URL on the File transfer tab"),
+    "undecodable": _("The server's answer could not be decoded (damaged on the way, or compressed wrongly)"),
+    "bad_url": _("The Base URL on the File transfer tab is not a valid address"),
+    "network": _("The network connection failed"),
 }
 
 #: The codes the shared transport raises; every target's catalogue has them.

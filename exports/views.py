@@ -4,18 +4,21 @@ Views stay thin: planning, running and checking live in exports.services.
 """
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounting.models import InvoicePeriod
 
 from .forms_run import ExportInvoicesForm
-from .models import ExportRun, InvoiceExport, RunStatus
-from .services import actions, planning
+from .models import ExportItem, ExportRun, InvoiceExport, ItemState, RunStatus
+from .services import actions, plan_preview, planning, run_report
 from .services.setup_check import check_export
 
 
@@ -27,63 +30,71 @@ def _scope_from(request):
     data = request.POST if request.method == "POST" else request.GET
     period = None
     if data.get("period"):
-        period = get_object_or_404(InvoicePeriod, pk=data.get("period"))
-    invoice_ids = [int(i) for i in data.getlist("invoice") if str(i).isdigit()]
+        if not str(data.get("period")).isdigit():
+            raise BadRequest(gettext("The invoice period must be given by its number."))
+        period = get_object_or_404(InvoicePeriod.objects.select_related("office"), pk=data.get("period"))
+    invoice_ids = sorted({int(i) for i in data.getlist("invoice") if str(i).isdigit()})
     if period is None and not invoice_ids:
-        raise Http404("Choose an invoice or an invoice period to export.")
+        raise Http404(gettext("Choose an invoice or an invoice period to export."))
     return period, invoice_ids
+
+
+def _scope_key(period, invoice_ids) -> str:
+    return f"period:{period.pk}" if period is not None else "invoices:" + ",".join(map(str, invoice_ids))
 
 
 @login_required
 @permission_required("exports.run_export", raise_exception=True)
 def plan(request):
+    """The plan of an export: per export what it sends, what it skips as already exported, what blocks it.
+    A GET with ``export`` shows the plan of that export; the POST starts the run (or the preview)."""
     period, invoice_ids = _scope_from(request)
-    form = ExportInvoicesForm(request.POST or None)
     invoices = planning.invoices_in_scope(invoices=invoice_ids, period=period)
+    offered = planning.exports_offered(invoices, period)
+    if request.method == "POST":
+        form = ExportInvoicesForm(request.POST, offered=offered)
+    else:
+        form = ExportInvoicesForm(request.GET if "export" in request.GET else None, offered=offered)
     chosen = form.cleaned_data.get("export") if form.is_bound and form.is_valid() else None
     the_plan = planning.resolve_plan(invoices, chosen)
-    reports = [check_export(export, export_invoices, remote=False)
-               for export, export_invoices in the_plan.invoices_by_export()]
-    blocking = [(report.export, p) for report in reports for p in report.blocking]
+    preview = plan_preview.preview_plan(the_plan, scope_key=_scope_key(period, invoice_ids),
+                                        refresh="recheck" in request.GET)
     if request.method == "POST" and form.is_valid():
-        preview = form.cleaned_data["preview"] or "preview" in request.POST
-        if blocking and not preview:
-            messages.error(request, "The export cannot start until the problems below are fixed.")
+        wants_preview = form.cleaned_data["preview"] or "preview" in request.POST
+        if not (preview.can_preview if wants_preview else preview.can_send):
+            messages.error(request, gettext("The export cannot start until the problems below are fixed."))
         else:
-            run = planning.plan_run(invoices=invoice_ids or None, period=period, export=chosen, preview=preview,
-                                    user=request.user)
+            run = planning.plan_run(invoices=invoice_ids or None, period=period, export=chosen,
+                                    preview=wants_preview, user=request.user)
             actions.start_run(run)
             return redirect("exports:run", pk=run.pk)
-    planned = [(export, export_invoices.count(), _call_budget(export, export_invoices))
-               for export, export_invoices in the_plan.invoices_by_export()]
+    scope = {"period": period.pk} if period is not None else {"invoice": invoice_ids}
     return render(request, "exports/plan.html", _context(
-        request, title="Export invoices", form=form, period=period, invoice_ids=invoice_ids,
-        invoice_count=the_plan.invoices.count(), planned=planned,
-        over_quota=[(export, budget) for export, _, budget in planned if budget and budget.exceeds_quota],
-        unassigned_count=the_plan.unassigned.count(),
-        unassigned=list(the_plan.unassigned.values_list("number", flat=True)[:10]),
-        reports=reports, blocking=blocking))
-
-
-def _call_budget(export, invoices):
-    """The export's estimated calls for its share of the plan (targets with a daily quota declare one)."""
-    if export.target.call_estimate is None:
-        return None
-    return export.target.call_budget(export.start_text, invoices.count(),
-                                     invoices.values("customer_id").distinct().count())
+        request, title=gettext("Export invoices"), form=form, period=period, invoice_ids=invoice_ids,
+        chosen=chosen, plan=preview, invoice_count=preview.invoice_count, blocking=preview.blocking,
+        over_quota=[(p.export, p.budget) for p in preview.exports if p.budget and p.budget.exceeds_quota],
+        recheck_url=f"{reverse('exports:plan')}?"
+                    + urlencode({**scope, **({"export": chosen.pk} if chosen else {}), "recheck": 1}, doseq=True)))
 
 
 def _run_for(request, pk) -> ExportRun:
-    run = get_object_or_404(ExportRun.objects.select_related("period", "chosen_export", "created_by"), pk=pk)
+    run = get_object_or_404(ExportRun.objects.select_related("period__office", "chosen_export", "created_by"), pk=pk)
     if not request.user.has_perm("exports.view_exportrun"):
         raise PermissionDenied
     return run
 
 
-def _item_rows(run, since=None):
+#: What the link to an item's payload summary says, by the item's state.
+_PAYLOAD_LINK = {ItemState.SENT: _("What was sent"), ItemState.PENDING: _("What was sent"),
+                 ItemState.UNKNOWN: _("What was sent"), ItemState.PREVIEWED: _("What would be sent")}
+
+
+def _item_rows(run, since=None, show=""):
     items = run.items.select_related("invoice__customer", "export").order_by("invoice__number", "export__name")
     if since:
         items = items.filter(updated_at__gt=since)
+    if show:
+        items = items.filter(state__in=run_report.FILTERS[show])
     return [{
         "id": item.pk,
         "invoice": item.invoice.number,
@@ -95,27 +106,36 @@ def _item_rows(run, since=None):
         "remote_id": item.remote_id,
         "pdf_url": reverse("exports:invoice_pdf", args=[item.invoice_id]) if item.export.include_pdf_copy
         or item.is_preview else "",
+        "payload_url": "" if item.state == ItemState.PLANNED else reverse("exports:item", args=[item.pk]),
+        "payload_label": str(_PAYLOAD_LINK.get(item.state, _("Details"))),
     } for item in items]
 
 
 def run_summary(run: ExportRun) -> dict:
     stalled = run.is_stalled
+    told = run_report.outcome(run)
     return {"id": run.pk, "status": "stalled" if stalled else run.status,
-            "status_label": "Stalled: nobody is working on it" if stalled else run.get_status_display(),
+            "outcome": told.key, "status_label": told.label, "reason": told.reason,
             "note": run.note, "can_resume": stalled or run.status == RunStatus.STOPPED,
             "can_cancel": not run.is_finished and not run.cancel_requested_at,
             "to_export": run.to_export, "exported": run.exported, "previewed": run.previewed,
             "skipped": run.skipped, "failed": run.failed,
             "done": run.done, "percent": run.percent, "finished": run.is_finished,
-            "failure_message": run.failure_message, "preview": run.is_preview}
+            "failure_message": told.reason, "preview": run.is_preview}
 
 
 @login_required
 @require_GET
 def run_detail(request, pk):
     run = _run_for(request, pk)
+    show = run_report.chosen_filter(request.GET.get("show"))
+    counts = run_report.filter_counts(run)
+    filters = [{"key": key, "label": label, "count": counts[key], "active": key == show}
+               for key, label in run_report.FILTER_LABELS.items()]
     return render(request, "exports/run.html", _context(
-        request, title=f"Invoice export #{run.pk}", run=run, summary=run_summary(run), rows=_item_rows(run),
+        request, title=gettext("Invoice export #%(number)s") % {"number": run.pk}, run=run,
+        summary=run_summary(run), rows=_item_rows(run, show=show), show=show, filters=filters,
+        show_states=" ".join(run_report.FILTERS.get(show, ())),
         can_retry=request.user.has_perm("exports.retry_export") and run.is_finished and run.failed > 0,
         can_control=request.user.has_perm("exports.cancel_export"),
         events=run.events.select_related("item__invoice").order_by("-created_at", "-id")[:50]))
@@ -124,10 +144,32 @@ def run_detail(request, pk):
 @login_required
 @require_GET
 def run_status(request, pk):
-    """Polled by the run page: counters, and the rows that changed since the last poll."""
+    """Polled by the run page: counters, and the rows that changed since the last poll (of one filter with
+    ``show``)."""
     run = _run_for(request, pk)
-    since = parse_datetime(request.GET.get("since", "")) if request.GET.get("since") else None
-    return JsonResponse({**run_summary(run), "items": _item_rows(run, since)})
+    try:
+        since = parse_datetime(request.GET.get("since", "")) if request.GET.get("since") else None
+    except ValueError:
+        since = None
+    if request.GET.get("since") and since is None:
+        raise BadRequest(gettext("since must be a date and time such as 2026-11-30T12:00:00+02:00."))
+    show = run_report.chosen_filter(request.GET.get("show"))
+    return JsonResponse({**run_summary(run), "filters": run_report.filter_counts(run),
+                         "items": _item_rows(run, since, show)})
+
+
+@login_required
+@require_GET
+@permission_required("exports.view_exportitem", raise_exception=True)
+def item_detail(request, pk):
+    """What was sent for one invoice of a run: its key facts, the target's ids, the writing calls' bodies as
+    the log holds them (secrets masked). Finance and support read it; nobody changes anything here."""
+    item = get_object_or_404(ExportItem.objects.select_related(
+        "run", "export", "invoice__customer", "invoice__office", "invoice__currency"), pk=pk)
+    return render(request, "exports/item.html", _context(
+        request, title=gettext("Invoice %(number)s to %(export)s") % {"number": item.invoice.number,
+                                                                       "export": item.export.name},
+        item=item, run=item.run, summary=run_report.summarise(item)))
 
 
 @login_required

@@ -46,6 +46,16 @@ def demo_users_allowed() -> bool:
     return bool(settings.DEBUG)
 
 
+def login_hints(base_url: str) -> list[str]:
+    """"Log in at ... as ..." for each demo user that still has its demo password (none when DEBUG is off)."""
+    if not demo_users_allowed():
+        return []
+    users = {user.username: user for user in get_user_model().objects.filter(
+        username__in=[demo.username for demo in DEMO_USERS], is_active=True)}
+    return [DemoLogin(demo, created=False, password_set=True).line(base_url) for demo in DEMO_USERS
+            if demo.username in users and users[demo.username].check_password(demo.password)]
+
+
 @transaction.atomic
 def create_demo_users(*, reset_passwords: bool = False) -> list[DemoLogin]:
     """Create (or complete) the three demo users. Running it again changes nothing, except that

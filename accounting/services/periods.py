@@ -71,6 +71,19 @@ def close_period(period: InvoicePeriod, *, user=None) -> list[AccountCodingEntry
     return entries
 
 
+def period_label(period: InvoicePeriod) -> str:
+    """A period named with its office: several offices have a period "2026-11"."""
+    return f"{period.name} ({period.office.name})"
+
+
+def run_started_by_close(period: InvoicePeriod):
+    """The export run that closing ``period`` started (the exports app's period_closed receiver makes it
+    once the close is committed), or None when none started."""
+    if period.closed_at is None:
+        return None
+    return period.runs.filter(created_at__gte=period.closed_at).order_by("pk").first()
+
+
 def _announce(period: InvoicePeriod, user) -> None:
     # The period is committed whatever a receiver does; a failing receiver (say, one that starts the
     # export) is logged rather than turned into an error for a close that already happened.

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from portal.admin_mixins import ReadOnlyAdminMixin
 
 from ..models import ExportEvent, ExportItem, ExportRun
+from ..services.run_report import outcome
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -27,7 +28,7 @@ class ItemInline(admin.TabularInline):
 
 @admin.register(ExportRun)
 class ExportRunAdmin(ReadOnlyAdmin):
-    list_display = ("id", "created_at", "created_by", "scope", "period", "is_preview", "status_badge",
+    list_display = ("id", "created_at", "created_by", "scope", "period_and_office", "is_preview", "status_badge",
                     "to_export", "exported", "skipped", "failed", "open_run")
     list_filter = ("status", "is_preview", "scope", "items__export", "items__export__type", "created_at")
     search_fields = ("items__invoice__number", "items__invoice__customer__name", "items__invoice__customer__code",
@@ -36,14 +37,20 @@ class ExportRunAdmin(ReadOnlyAdmin):
     inlines = [ItemInline]
     readonly_fields = [f.name for f in ExportRun._meta.fields if f.name not in ("lease_owner", "lease_expires")]
     exclude = ("lease_owner", "lease_expires")
-    list_select_related = ("created_by", "period")
+    list_select_related = ("created_by", "period__office")
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
 
     @admin.display(description="status", ordering="status")
     def status_badge(self, run):
-        return run.get_status_display()
+        return outcome(run).label
+
+    @admin.display(description="invoice period", ordering="period__name")
+    def period_and_office(self, run):
+        if run.period is None:
+            return "-"
+        return f"{run.period.name} ({run.period.office.name})"
 
     @admin.display(description="")
     def open_run(self, run):

@@ -22,10 +22,15 @@
 """
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
@@ -40,7 +45,7 @@ from urllib3.util.retry import Retry
 
 from portal.redaction import redact_mapping, redact_text
 
-from ..catalogue import Catalogue
+from ..catalogue import TRANSPORT_REASONS, Catalogue
 from .auth import Auth, NoAuth
 from .errors import ExportError
 from .steps import flush_pending
@@ -54,6 +59,21 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_THROTTLE_WAIT = 1.0
 #: Parser for answers: no entities resolved, no network, no huge trees (a hostile server gets nothing).
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=True)
+
+
+#: Set by quick_calls(): the timeout of calls a person waits for on a page.
+_QUICK_CALLS: ContextVar[float | None] = ContextVar("quick_calls", default=None)
+
+
+@contextmanager
+def quick_calls(timeout: float):
+    """Clients made inside answer fast or fail: ``timeout`` seconds per call, no repeated reads, no waiting out
+    a 429. For checks a page makes while someone waits (the Export invoices page's reachability check)."""
+    token = _QUICK_CALLS.set(timeout)
+    try:
+        yield
+    finally:
+        _QUICK_CALLS.reset(token)
 
 
 @dataclass
@@ -120,6 +140,9 @@ class HttpClient:
                  call_slots: threading.Semaphore | None = None):
         self.base_url = base_url.rstrip("/") + "/"
         self.catalogue = catalogue
+        quick = _QUICK_CALLS.get()
+        if quick is not None:
+            timeout, read_retries, throttle_wait_max = min(float(timeout), quick), 0, 0.0
         self.timeout = (min(10.0, float(timeout)), float(timeout))
         self.secrets = tuple(s for s in secrets if s)
         self.auth = auth or NoAuth()
@@ -209,8 +232,11 @@ class HttpClient:
             self.rate_limit.acquire(self.cancelled)
         if self.cancelled.is_set():  # also when the cancel came while waiting for the rate limit
             raise self._error("call_cancelled")
-        request = requests.Request(method, self.url(path), data=body, params=params, headers=headers)
-        prepared = self.session.prepare_request(request)
+        try:
+            request = requests.Request(method, self.url(path), data=body, params=params, headers=headers)
+            prepared = self.session.prepare_request(request)
+        except (ValueError, requests.exceptions.RequestException) as exc:  # a Base URL that is no address
+            raise self._error("unknown_error", self._reason(exc), excerpt=self._detail(exc)) from exc
         if authenticated:
             self.auth.apply(prepared)
         writing = method not in READ_METHODS
@@ -229,28 +255,31 @@ class HttpClient:
             self._record(prepared, None, started, error="cancelled")
             raise self._error("call_cancelled", may_have_reached_target=writing) from None
         except requests.exceptions.ConnectTimeout as exc:
-            self._record(prepared, None, started, error=f"connect timeout: {self._reason(exc)}")
-            raise self._error("cannot_connect", self._reason(exc), retryable=True) from exc
+            self._record(prepared, None, started, error=f"connect timeout: {self._detail(exc)}")
+            raise self._error("cannot_connect", self._reason(exc), retryable=True, excerpt=self._detail(exc)) from exc
         except requests.exceptions.ReadTimeout as exc:
-            self._record(prepared, None, started, error="read timeout")
-            raise self._error("timed_out", retryable=True, may_have_reached_target=writing) from exc
+            self._record(prepared, None, started, error=f"read timeout: {self._detail(exc)}")
+            raise self._error("timed_out", retryable=True, may_have_reached_target=writing,
+                              excerpt=self._detail(exc)) from exc
         except requests.exceptions.RetryError as exc:
-            self._record(prepared, None, started, error=self._reason(exc))
+            self._record(prepared, None, started, error=self._detail(exc))
             status = _status_from_retry_error(exc)
             raise self._error("unsuccessful_status", status or "?", retryable=True, status=status) from exc
         except requests.exceptions.ConnectionError as exc:
             if _gave_up_waiting(exc):
                 # A reading call whose retries all timed out arrives as a connection error; to the user
                 # it is what it is: the target did not answer in time.
-                self._record(prepared, None, started, error="read timeout")
-                raise self._error("timed_out", retryable=True, may_have_reached_target=writing) from exc
+                self._record(prepared, None, started, error=f"read timeout: {self._detail(exc)}")
+                raise self._error("timed_out", retryable=True, may_have_reached_target=writing,
+                                  excerpt=self._detail(exc)) from exc
             reached = writing and not _is_connect_failure(exc)
-            self._record(prepared, None, started, error=f"connection error: {self._reason(exc)}")
+            self._record(prepared, None, started, error=f"connection error: {self._detail(exc)}")
             raise self._error("cannot_connect", self._reason(exc), retryable=True,
-                              may_have_reached_target=reached) from exc
+                              may_have_reached_target=reached, excerpt=self._detail(exc)) from exc
         except requests.exceptions.RequestException as exc:
-            self._record(prepared, None, started, error=self._reason(exc))
-            raise self._error("unknown_error", self._reason(exc), may_have_reached_target=writing) from exc
+            self._record(prepared, None, started, error=self._detail(exc))
+            raise self._error("unknown_error", self._reason(exc), may_have_reached_target=writing,
+                              excerpt=self._detail(exc)) from exc
         self._record_retries(prepared, response)
         self._record(prepared, response, started)
         return response
@@ -316,21 +345,12 @@ class HttpClient:
         return ExportError(self.catalogue, code, *params, **kwargs)
 
     def _reason(self, exc: Exception) -> str:
-        """The cause of a transport failure in words, without Python's exception syntax."""
-        text = str(exc)
-        for marker in ("Caused by ", "Failed to establish a new connection: "):
-            if marker in text:
-                text = text.split(marker, 1)[1]
-        text = text.strip("()' ")
-        for marker, plain in (("RemoteDisconnected", "the server closed the connection without answering"),
-                              ("Connection refused", "the connection was refused"),
-                              ("Connection reset", "the connection was reset"),
-                              ("Name or service not known", "the host name is not known"),
-                              ("timed out", "the connection timed out")):
-            if marker in text:
-                text = plain
-                break
-        return redact_text(text, self.secrets)[:300]
+        """Why the call failed, in the catalogue's plain words (exports.catalogue.TRANSPORT_REASONS)."""
+        return str(TRANSPORT_REASONS[transport_reason(exc)])
+
+    def _detail(self, exc: Exception) -> str:
+        """The exception's own text, secrets masked: for the event's excerpt (support), never the message."""
+        return redact_text(f"{type(exc).__name__}: {exc}", self.secrets)[:EXCERPT_CHARS]
 
     def _record(self, prepared, response, started, error: str = "") -> None:
         if not self.recorder:
@@ -387,6 +407,56 @@ def _encode(json_body, xml_body, form, data) -> tuple[bytes | str | dict | None,
         # requests encodes the dict; its own Content-Type has no charset, as OAuth token endpoints want.
         return form, None
     return data, None
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception and everything nested in it: args, urllib3's ``reason``, the cause and context chain."""
+    seen: list[BaseException] = []
+    todo = [exc]
+    while todo and len(seen) < 50:
+        current = todo.pop(0)
+        if any(current is known for known in seen):
+            continue
+        seen.append(current)
+        nested = [getattr(current, "reason", None), current.__cause__, current.__context__,
+                  *getattr(current, "args", ())]
+        todo.extend(item for item in nested if isinstance(item, BaseException))
+    return seen
+
+
+def transport_reason(exc: BaseException) -> str:
+    """Which TRANSPORT_REASONS key explains a transport failure, read from the exception types (and, for
+    what the standard library reports only as text, its wording)."""
+    causes = _causes(exc)
+    text = " ".join(str(cause) for cause in causes)
+
+    def has(*types) -> bool:
+        return any(isinstance(cause, types) for cause in causes)
+
+    if has(ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in text:
+        return "certificate"
+    if has(requests.exceptions.SSLError, ssl.SSLError):
+        return "tls"
+    if has(requests.exceptions.ContentDecodingError, requests.exceptions.ChunkedEncodingError):
+        return "undecodable"
+    if has(requests.exceptions.InvalidURL, requests.exceptions.MissingSchema, requests.exceptions.InvalidSchema,
+           ValueError) and not has(OSError):
+        return "bad_url"
+    if has(socket.gaierror) or any(marker in text for marker in (
+            "Name or service not known", "nodename nor servname", "Temporary failure in name resolution",
+            "No address associated with hostname")):
+        return "unknown_host"
+    if has(ConnectionRefusedError) or "Connection refused" in text:
+        return "refused"
+    if has(http.client.RemoteDisconnected) or "RemoteDisconnected" in text:
+        return "closed"
+    if has(ConnectionResetError, BrokenPipeError, ConnectionAbortedError) or "Connection reset" in text:
+        return "reset"
+    if has(requests.exceptions.ConnectTimeout, TimeoutError) or "timed out" in text:
+        return "connect_timeout"
+    if has(http.client.HTTPException):
+        return "not_http"
+    return "network"
 
 
 def _gave_up_waiting(exc: requests.exceptions.ConnectionError) -> bool:

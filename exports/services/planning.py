@@ -55,11 +55,28 @@ class Plan:
         return sum(count for _, count in self.export_counts)
 
 
+def exports_offered(invoices: QuerySet[Invoice], period: InvoicePeriod | None = None) -> QuerySet[InvoiceExport]:
+    """The active exports that may send these invoices: those of their offices and those of no office."""
+    if period is not None:
+        offices = [period.office_id]
+    else:
+        offices = list(invoices.order_by().values_list("office_id", flat=True).distinct())
+    return InvoiceExport.objects.filter(is_active=True).filter(Q(office__isnull=True) | Q(office_id__in=offices))
+
+
+def _of_its_office(export: InvoiceExport) -> Q:
+    """An export of an office sends that office's invoices only (as exports.selectors.invoices_reaching)."""
+    return Q(office_id=export.office_id) if export.office_id else Q()
+
+
 def resolve_plan(invoices, export: InvoiceExport | None = None) -> Plan:
     """Which exports each invoice goes to: a few queries for the groups, whatever the number of invoices."""
     scope = invoices_in_scope(invoices=invoices) if not isinstance(invoices, QuerySet) else invoices
     if export is not None:
-        return Plan(scope, [(export, scope)], scope.none())
+        if not export.office_id:
+            return Plan(scope, [(export, scope)], scope.none())
+        return Plan(scope, [(export, scope.filter(office_id=export.office_id))],
+                    scope.exclude(office_id=export.office_id))
     groups = list(InvoiceExportSetting.objects.prefetch_related("exports"))
     default = next((g for g in groups if g.is_default), None)
     by_export: dict[int, tuple[InvoiceExport, Q]] = {}
@@ -71,10 +88,11 @@ def resolve_plan(invoices, export: InvoiceExport | None = None) -> Plan:
         active = [e for e in group.exports.all() if e.is_active]
         if not active:
             continue
-        assigned |= reaches
         for member in active:
+            reached = reaches & _of_its_office(member)
+            assigned |= reached
             previous = by_export.get(member.pk)
-            by_export[member.pk] = (member, reaches if previous is None else previous[1] | reaches)
+            by_export[member.pk] = (member, reached if previous is None else previous[1] | reached)
     ordered = sorted(by_export.values(), key=lambda pair: pair[0].name)
     return Plan(scope, [(member, scope.filter(condition)) for member, condition in ordered], scope.exclude(assigned))
 

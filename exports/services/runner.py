@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import traceback
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounting.models import Invoice
 
@@ -189,8 +191,11 @@ class _Session:
                 self.run_export(run, export_id)
         except Exception as exc:  # anything unforeseen: the run fails visibly instead of hanging "running"
             logger.exception("Export run %s crashed", run.pk)
-            message = ENGINE.text("run_crashed", exc.__class__.__name__ + (f": {exc}" if str(exc) else ""))
-            events.record(run, ENGINE.qualified("run_crashed"), message, level=EventLevel.ERROR)
+            # Users read plain words; the exception itself is the event's excerpt, for support.
+            message = ENGINE.text("run_crashed", gettext("an error inside the portal (the export log has the "
+                                                         "details for support)"))
+            events.record(run, ENGINE.qualified("run_crashed"), message, level=EventLevel.ERROR,
+                          excerpt="".join(traceback.format_exception(exc))[-4000:])
             return _finish(run, failure_message=message)
         if self.cancel.is_set():
             return self.finish_cancelled(run)

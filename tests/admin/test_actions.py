@@ -116,6 +116,7 @@ def test_close_period_creates_the_account_coding_and_says_so(client, finance_use
     period, invoices = period_with_invoices
     client.force_login(finance_user)
     response = run_action(client, "admin:accounting_invoiceperiod_changelist", "close_periods", [period])
+    # Without a commit (this test's transaction) the export is not started, and the message says so.
     assert response.status_code == 302
     period.refresh_from_db()
     assert period.is_closed
@@ -123,7 +124,8 @@ def test_close_period_creates_the_account_coding_and_says_so(client, finance_use
     entries = AccountCodingEntry.objects.filter(period=period).count()
     assert entries > 0
     assert messages_of(response) == [
-        f"The invoice period {period.name} was closed: {entries} account coding entries were created."]
+        f"The invoice period {period.name} ({period.office.name}) was closed: {entries} account coding entries "
+        f"were created. No export was started."]
 
 
 def test_close_period_shows_the_services_refusal_as_an_error(client, admin_user, period_with_invoices):

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 
 from accounting.models import Account, AccountCodingChart, ChartAccountRole, EconomicUnit, Invoice
+from exports.catalogue import TRANSPORT_REASONS
 from exports.connectors.base import ExportError
 from exports.connectors.procountor.messages import CATALOGUE
 from exports.models import CodeTranslation, ExportEvent
@@ -55,7 +56,7 @@ def _(finland, monkeypatch):
     monkeypatch.setattr(settings, "EXPORT_READ_BACKOFF_FACTOR", 0, raising=False)  # no waits between reads
     finland.export.base_url = f"http://127.0.0.1:{free_port()}/procountor"
     problem = only_problem(finland.connector())
-    assert problem.message == "It was not possible to connect to Procountor. the connection was refused."
+    assert problem.message == f"It was not possible to connect to Procountor. {TRANSPORT_REASONS['refused']}."
     return problem
 
 

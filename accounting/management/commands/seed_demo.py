@@ -11,10 +11,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--invoices", type=int, default=50, metavar="N",
                             help="Number of invoices in the Estonian (TLN) period (default 50).")
+        parser.add_argument("--port", type=int, default=8000,
+                            help="The port the portal is served on, for the login hints (default 8000).")
         parser.add_argument("--if-empty", action="store_true",
                             help="Do nothing when the database already holds an office.")
 
-    def handle(self, *args, invoices, if_empty, **options):
+    def handle(self, *args, invoices, if_empty, port=8000, **options):
         if invoices < 0:
             raise CommandError("--invoices cannot be negative.")
         if if_empty and not database_is_empty():
@@ -33,7 +35,7 @@ class Command(BaseCommand):
             f"{summary.total_invoices} invoices ({per_office}) with {summary.lines} lines "
             f"in {summary.seconds:.1f} s.")
         for login in summary.logins:
-            self.stdout.write(login.line())
+            self.stdout.write(login.line(f"http://127.0.0.1:{port}"))
         if not with_users:
             self.stdout.write("Demo users were not created: their passwords are public, so they are only "
                               "made when DEBUG is on (run create_demo_users on a development machine).")

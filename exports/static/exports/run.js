@@ -5,15 +5,25 @@
   var url = root.getAttribute("data-status-url");
   var shownStatus = document.getElementById("progress").getAttribute("data-status");
   var since = null;
+  // The row filter shown (?show=failed ...): rows of other states stay out of the table.
+  var shownStates = (root.getAttribute("data-show-states") || "").split(" ").filter(Boolean);
+
+  function inFilter(item) { return !shownStates.length || shownStates.indexOf(item.state) !== -1; }
 
   function text(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
 
   function upsertRow(item) {
     var row = document.getElementById("item-" + item.id);
+    if (!inFilter(item)) {
+      if (row) { row.parentNode.removeChild(row); }
+      return;
+    }
     if (!row) {
+      var empty = document.querySelector("#results tr.no-rows");
+      if (empty) { empty.parentNode.removeChild(empty); }
       row = document.createElement("tr");
       row.id = "item-" + item.id;
-      ["invoice", "customer", "export", "state", "remote-id", "message", "pdf"].forEach(function (name) {
+      ["invoice", "customer", "export", "state", "remote-id", "message", "payload", "pdf"].forEach(function (name) {
         var cell = document.createElement("td");
         cell.className = name;
         row.appendChild(cell);
@@ -27,14 +37,18 @@
     cells[3].textContent = item.state_label;
     cells[4].textContent = item.remote_id;
     cells[5].textContent = item.message;
-    cells[6].innerHTML = "";
-    if (item.pdf_url) {
-      var link = document.createElement("a");
-      link.href = item.pdf_url;
-      link.textContent = "PDF";
-      cells[6].appendChild(link);
-    }
+    setLink(cells[6], item.payload_url, item.payload_label);
+    setLink(cells[7], item.pdf_url, "PDF");
     row.className = "state-" + item.state;
+  }
+
+  function setLink(cell, url, label) {
+    cell.textContent = "";
+    if (!url) { return; }
+    var link = document.createElement("a");
+    link.href = url;
+    link.textContent = label;
+    cell.appendChild(link);
   }
 
   function render(data) {
@@ -44,7 +58,7 @@
     text("count-failed", data.failed);
     text("status-label", data.status_label);
     text("percent", data.percent);
-    text("failure-message", data.failure_message ? "\u00b7 " + data.failure_message : "");
+    text("failure-message", data.reason ? "\u00b7 " + data.reason : "");
     text("run-note", data.note || "");
     var bar = document.getElementById("progress-bar");
     bar.style.width = data.percent + "%";
@@ -52,7 +66,12 @@
     var progress = document.getElementById("progress");
     progress.setAttribute("aria-valuenow", data.percent);
     progress.setAttribute("data-status", data.status);
-    document.getElementById("run-status").className = "status-" + data.status;
+    document.getElementById("run-status").className = "status-" + data.outcome;
+    root.setAttribute("data-outcome", data.outcome);
+    Object.keys(data.filters || {}).forEach(function (key) {
+      var count = document.querySelector("#filter-" + key + " .filter-count");
+      if (count) { count.textContent = data.filters[key]; }
+    });
     data.items.forEach(upsertRow);
   }
 

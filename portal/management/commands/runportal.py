@@ -8,6 +8,9 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accounting.demo.sandbox import point_demo_exports_at, sandbox_url
+from accounting.demo.users import login_hints
+
 
 class Command(BaseCommand):
     help = "Run the web server, a Celery worker and the sandbox simulators together (make run)."
@@ -19,7 +22,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         python = sys.executable
+        portal_url = f"http://127.0.0.1:{options['port']}"
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if not options["no_sandbox"]:
+            # The worker and the web server know where the sandbox listens (an e-conomic export pointing at
+            # it uses the sandbox's practice tokens), and the demo exports follow it to its port.
+            env["SANDBOX_URL"] = settings.SANDBOX_URL = sandbox_url(options["sandbox_port"])
+            for export in point_demo_exports_at(env["SANDBOX_URL"]):
+                self.stdout.write(f"{export.name} now points at the sandbox: {export.base_url}")
         commands = []
         if not options["no_sandbox"]:
             commands.append(("sandbox", [python, "manage.py", "sandbox", "--port", str(options["sandbox_port"])]))
@@ -32,10 +42,11 @@ class Command(BaseCommand):
         for name, command in commands:
             self.stdout.write(f"Starting {name}: {' '.join(command[1:])}")
             processes.append((name, subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)))  # noqa: S603
+        hints = "".join(f"\n{hint}" for hint in login_hints(portal_url))
         self.stdout.write(self.style.SUCCESS(
-            f"\nPortal: http://127.0.0.1:{options['port']}/admin/   broker: {settings.CELERY_BROKER_URL.split('://')[0]}"
-            + ("" if options["no_sandbox"] else f"   sandbox: http://127.0.0.1:{options['sandbox_port']}/")
-            + "\nPress Ctrl+C to stop.\n"))
+            f"\nPortal: {portal_url}/admin/   broker: {settings.CELERY_BROKER_URL.split('://')[0]}"
+            + ("" if options["no_sandbox"] else f"   sandbox: {settings.SANDBOX_URL}/")
+            + hints + "\nPress Ctrl+C to stop.\n"))
 
         def stop(*_):
             for _, process in processes:
