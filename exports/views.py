@@ -5,9 +5,12 @@ Views stay thin: planning, running and checking live in exports.services.
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -89,13 +92,17 @@ _PAYLOAD_LINK = {ItemState.SENT: _("What was sent"), ItemState.PENDING: _("What 
                  ItemState.UNKNOWN: _("What was sent"), ItemState.PREVIEWED: _("What would be sent")}
 
 
-def _item_rows(run, since=None, show=""):
+#: Rows of the run page per page: a run of 100 000 invoices is read a page at a time, and so is its polling.
+ROWS_PER_PAGE = 200
+
+
+def _run_items(run, show=""):
     items = run.items.select_related("invoice__customer", "export").order_by("invoice__number", "export__name")
-    if since:
-        items = items.filter(updated_at__gt=since)
-    if show:
-        items = items.filter(state__in=run_report.FILTERS[show])
-    return [{
+    return items.filter(state__in=run_report.FILTERS[show]) if show else items
+
+
+def _row(item) -> dict:
+    return {
         "id": item.pk,
         "invoice": item.invoice.number,
         "customer": item.invoice.customer.name,
@@ -108,7 +115,24 @@ def _item_rows(run, since=None, show=""):
         or item.is_preview else "",
         "payload_url": "" if item.state == ItemState.PLANNED else reverse("exports:item", args=[item.pk]),
         "payload_label": str(_PAYLOAD_LINK.get(item.state, _("Details"))),
-    } for item in items]
+        "updated_at": item.updated_at.isoformat(),
+    }
+
+
+def _page_of_rows(run, show, page_number):
+    page = Paginator(_run_items(run, show), ROWS_PER_PAGE).get_page(page_number)
+    return page, [_row(item) for item in page.object_list]
+
+
+def _changed_rows(run, since, show, after_id=None):
+    """The rows that changed since the last poll, oldest change first and at most a page of them: the page
+    asks again from the last change it got (its time and id, as rows written together share a time), so a
+    burst of changes is read a page at a time too."""
+    newer = Q(updated_at__gt=since)
+    if after_id is not None:
+        newer |= Q(updated_at=since, pk__gt=after_id)
+    changed = _run_items(run, show).filter(newer).order_by("updated_at", "pk")[:ROWS_PER_PAGE]
+    return [_row(item) for item in changed]
 
 
 def run_summary(run: ExportRun) -> dict:
@@ -132,9 +156,11 @@ def run_detail(request, pk):
     counts = run_report.filter_counts(run)
     filters = [{"key": key, "label": label, "count": counts[key], "active": key == show}
                for key, label in run_report.FILTER_LABELS.items()]
+    page, rows = _page_of_rows(run, show, request.GET.get("page"))
     return render(request, "exports/run.html", _context(
         request, title=gettext("Invoice export #%(number)s") % {"number": run.pk}, run=run,
-        summary=run_summary(run), rows=_item_rows(run, show=show), show=show, filters=filters,
+        summary=run_summary(run), rows=rows, page=page, page_query=urlencode({"show": show} if show else {}),
+        rendered_at=timezone.now().isoformat(), show=show, filters=filters,
         show_states=" ".join(run_report.FILTERS.get(show, ())),
         can_retry=request.user.has_perm("exports.retry_export") and run.is_finished and run.failed > 0,
         can_control=request.user.has_perm("exports.cancel_export"),
@@ -154,8 +180,14 @@ def run_status(request, pk):
     if request.GET.get("since") and since is None:
         raise BadRequest(gettext("since must be a date and time such as 2026-11-30T12:00:00+02:00."))
     show = run_report.chosen_filter(request.GET.get("show"))
-    return JsonResponse({**run_summary(run), "filters": run_report.filter_counts(run),
-                         "items": _item_rows(run, since, show)})
+    after_id = request.GET.get("after")
+    if after_id is not None and not after_id.isdigit():
+        raise BadRequest(gettext("after must be the id of an invoice row of this run."))
+    if since:
+        items = _changed_rows(run, since, show, int(after_id) if after_id else None)
+    else:
+        items = _page_of_rows(run, show, request.GET.get("page"))[1]
+    return JsonResponse({**run_summary(run), "filters": run_report.filter_counts(run), "items": items})
 
 
 @login_required

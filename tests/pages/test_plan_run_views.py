@@ -406,3 +406,26 @@ def test_seed_demo_names_the_portal_port_it_was_given(settings, db):
     call_command("seed_demo", "--invoices", "2", "--port", "8111", stdout=out)
     assert "Log in at http://127.0.0.1:8111/admin/ as admin" in out.getvalue()
     assert ExportItem.objects.count() == 0
+
+
+def test_a_large_run_is_shown_and_polled_a_page_of_rows_at_a_time(client, support_user, setup, fake_target,
+                                                                  monkeypatch):
+    monkeypatch.setattr("exports.views.ROWS_PER_PAGE", 2)
+    run = finished_run(setup, fake_target, None, ["ok", "invalid", "ok"])
+    client.force_login(support_user)
+    url = reverse("exports:run", args=[run.pk])
+    first = client.get(url).content.decode()
+    second = client.get(url, {"page": 2}).content.decode()
+    shown = re.findall(r'<tr id="item-(\d+)"', first) + re.findall(r'<tr id="item-(\d+)"', second)
+    assert len(re.findall(r'<tr id="item-(\d+)"', first)) == 2 and len(shown) == 3
+    assert sorted(shown) == sorted(str(pk) for pk in run.items.values_list("pk", flat=True))
+    assert "Page 1 of 2" in first and 'data-last-page="no"' in first and 'data-last-page="yes"' in second
+    assert "page=abc" not in first and client.get(url, {"page": "abc"}).status_code == 200
+    status = reverse("exports:run_status", args=[run.pk])
+    assert len(client.get(status).json()["items"]) == 2
+    # Polling reads the changes oldest first, a page at a time, from the last change it was given.
+    changed = client.get(status, {"since": "2000-01-01T00:00:00+00:00"}).json()["items"]
+    assert len(changed) == 2
+    rest = client.get(status, {"since": changed[-1]["updated_at"], "after": changed[-1]["id"]}).json()["items"]
+    assert client.get(status, {"since": changed[-1]["updated_at"], "after": "x"}).status_code == 400
+    assert {row["id"] for row in changed} | {row["id"] for row in rest} == set(run.items.values_list("pk", flat=True))

@@ -4,7 +4,11 @@
   if (!root) { return; }
   var url = root.getAttribute("data-status-url");
   var shownStatus = document.getElementById("progress").getAttribute("data-status");
-  var since = null;
+  // Rows changed after the page was rendered are asked for; only the rows of this page are shown.
+  var since = root.getAttribute("data-rendered-at") || null;
+  var rowsPerPage = parseInt(root.getAttribute("data-rows-per-page") || "200", 10);
+  var lastPage = root.getAttribute("data-last-page") !== "no";
+  var afterId = null;
   // The row filter shown (?show=failed ...): rows of other states stay out of the table.
   var shownStates = (root.getAttribute("data-show-states") || "").split(" ").filter(Boolean);
 
@@ -19,6 +23,8 @@
       return;
     }
     if (!row) {
+      // A row that enters this filter joins the table only on its last page, while that page has room.
+      if (!lastPage || document.querySelectorAll("#results tbody tr[id]").length >= rowsPerPage) { return; }
       var empty = document.querySelector("#results tr.no-rows");
       if (empty) { empty.parentNode.removeChild(empty); }
       row = document.createElement("tr");
@@ -76,13 +82,18 @@
   }
 
   function poll() {
-    var query = since ? "?since=" + encodeURIComponent(since) : "";
+    var query = since ? "?since=" + encodeURIComponent(since) + (afterId ? "&after=" + afterId : "") : "";
     var started = new Date(Date.now() - 2000).toISOString();
     fetch(url + query, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) { return response.json(); })
       .then(function (data) {
         render(data);
-        since = started;
+        // A full page of changes: read on from the last change received, at once.
+        var burst = since && data.items.length >= rowsPerPage;
+        var last = data.items[data.items.length - 1];
+        since = burst ? last.updated_at : started;
+        afterId = burst ? last.id : null;
+        if (burst) { window.setTimeout(poll, 0); return; }
         if (data.finished || data.status === "stalled" || data.status === "stopped") {
           // The buttons that apply now (Retry failed, Resume) come with the page for that status.
           if (data.status !== shownStatus) { window.location.reload(); }
