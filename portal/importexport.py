@@ -36,6 +36,7 @@ from django.core.exceptions import (
 from django.core.files.storage import FileSystemStorage
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
@@ -810,8 +811,8 @@ class PortalImportExportMixin(ImportExportMixin):
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, UnicodeDecodeError):
-            form.add_error("import_file", "The file is not UTF-8 text. In Excel use Save as > "
-                                          "CSV UTF-8 (comma delimited), or upload the .xlsx file.")
+            form.add_error("import_file", _("The file is not UTF-8 text. In Excel use Save as > "
+                                          "CSV UTF-8 (comma delimited), or upload the .xlsx file."))
         else:
             super().add_data_read_fail_error_to_form(form, e)
 

@@ -6,6 +6,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from accounting.services.defaults import default_removal_message
 
@@ -99,7 +100,7 @@ class WriteOnlySecretField(forms.Field):
 
     def validate(self, value):
         if value.new_value and value.clear:
-            raise forms.ValidationError("Either type a new value or tick clear, not both.",
+            raise forms.ValidationError(_("Either type a new value or tick clear, not both."),
                                         code="secret_conflict")
 
     def has_changed(self, initial, data):

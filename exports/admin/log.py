@@ -2,6 +2,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin_mixins import ReadOnlyAdminMixin
 
@@ -41,7 +42,7 @@ class ExportRunAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_badge(self, run):
         return run.get_status_display()
 
@@ -84,6 +85,6 @@ class ExportEventAdmin(ReadOnlyAdmin):
     list_select_related = ("run", "item__invoice")
     readonly_fields = [f.name for f in ExportEvent._meta.fields]
 
-    @admin.display(description="invoice", ordering="item__invoice__number")
+    @admin.display(description=_("invoice"), ordering="item__invoice__number")
     def invoice_number(self, event):
         return event.item.invoice.number if event.item_id else ""
