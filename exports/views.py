@@ -9,6 +9,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounting.models import InvoicePeriod
@@ -16,6 +17,7 @@ from accounting.models import InvoicePeriod
 from .forms_run import ExportInvoicesForm
 from .models import ExportRun, InvoiceExport, RunStatus
 from .services import actions, planning
+from .services.messages import event_message, item_messages, run_texts
 from .services.setup_check import check_export
 
 
@@ -30,7 +32,7 @@ def _scope_from(request):
         period = get_object_or_404(InvoicePeriod, pk=data.get("period"))
     invoice_ids = [int(i) for i in data.getlist("invoice") if str(i).isdigit()]
     if period is None and not invoice_ids:
-        raise Http404("Choose an invoice or an invoice period to export.")
+        raise Http404(gettext("Choose an invoice or an invoice period to export."))
     return period, invoice_ids
 
 
@@ -48,7 +50,7 @@ def plan(request):
     if request.method == "POST" and form.is_valid():
         preview = form.cleaned_data["preview"] or "preview" in request.POST
         if blocking and not preview:
-            messages.error(request, "The export cannot start until the problems below are fixed.")
+            messages.error(request, gettext("The export cannot start until the problems below are fixed."))
         else:
             run = planning.plan_run(invoices=invoice_ids or None, period=period, export=chosen, preview=preview,
                                     user=request.user)
@@ -57,7 +59,7 @@ def plan(request):
     planned = [(export, export_invoices.count(), _call_budget(export, export_invoices))
                for export, export_invoices in the_plan.invoices_by_export()]
     return render(request, "exports/plan.html", _context(
-        request, title="Export invoices", form=form, period=period, invoice_ids=invoice_ids,
+        request, title=gettext("Export invoices"), form=form, period=period, invoice_ids=invoice_ids,
         invoice_count=the_plan.invoices.count(), planned=planned,
         over_quota=[(export, budget) for export, _, budget in planned if budget and budget.exceeds_quota],
         unassigned_count=the_plan.unassigned.count(),
@@ -84,14 +86,16 @@ def _item_rows(run, since=None):
     items = run.items.select_related("invoice__customer", "export").order_by("invoice__number", "export__name")
     if since:
         items = items.filter(updated_at__gt=since)
+    items = list(items)
+    shown = item_messages(items)
     return [{
         "id": item.pk,
         "invoice": item.invoice.number,
         "customer": item.invoice.customer.name,
         "export": item.export.name,
         "state": item.state,
-        "state_label": item.get_state_display(),
-        "message": item.last_error_message or item.warning_message,
+        "state_label": str(item.get_state_display()),
+        "message": shown.get(item.pk, ""),
         "remote_id": item.remote_id,
         "pdf_url": reverse("exports:invoice_pdf", args=[item.invoice_id]) if item.export.include_pdf_copy
         or item.is_preview else "",
@@ -100,25 +104,29 @@ def _item_rows(run, since=None):
 
 def run_summary(run: ExportRun) -> dict:
     stalled = run.is_stalled
+    texts = run_texts(run)
     return {"id": run.pk, "status": "stalled" if stalled else run.status,
-            "status_label": "Stalled: nobody is working on it" if stalled else run.get_status_display(),
-            "note": run.note, "can_resume": stalled or run.status == RunStatus.STOPPED,
+            "status_label": gettext("Stalled: nobody is working on it") if stalled else str(run.get_status_display()),
+            "note": texts["note"], "can_resume": stalled or run.status == RunStatus.STOPPED,
             "can_cancel": not run.is_finished and not run.cancel_requested_at,
             "to_export": run.to_export, "exported": run.exported, "previewed": run.previewed,
             "skipped": run.skipped, "failed": run.failed,
             "done": run.done, "percent": run.percent, "finished": run.is_finished,
-            "failure_message": run.failure_message, "preview": run.is_preview}
+            "failure_message": texts["failure_message"], "preview": run.is_preview}
 
 
 @login_required
 @require_GET
 def run_detail(request, pk):
     run = _run_for(request, pk)
+    events = list(run.events.select_related("item__invoice").order_by("-created_at", "-id")[:50])
+    for event in events:
+        event.shown_message = event_message(event)
     return render(request, "exports/run.html", _context(
-        request, title=f"Invoice export #{run.pk}", run=run, summary=run_summary(run), rows=_item_rows(run),
+        request, title=gettext("Invoice export #%(id)s") % {"id": run.pk}, run=run, summary=run_summary(run),
+        rows=_item_rows(run),
         can_retry=request.user.has_perm("exports.retry_export") and run.is_finished and run.failed > 0,
-        can_control=request.user.has_perm("exports.cancel_export"),
-        events=run.events.select_related("item__invoice").order_by("-created_at", "-id")[:50]))
+        can_control=request.user.has_perm("exports.cancel_export"), events=events))
 
 
 @login_required
@@ -137,9 +145,10 @@ def retry_failed(request, pk):
     run = _run_for(request, pk)
     count = actions.retry_failed(run, user=request.user)
     if count:
-        messages.success(request, f"Retrying {count} invoice(s).")
+        messages.success(request, ngettext("Retrying %(count)s invoice.", "Retrying %(count)s invoices.", count)
+                         % {"count": count})
     else:
-        messages.info(request, "There is nothing to retry in this export.")
+        messages.info(request, gettext("There is nothing to retry in this export."))
     return redirect("exports:run", pk=run.pk)
 
 
@@ -149,9 +158,9 @@ def retry_failed(request, pk):
 def resume_run(request, pk):
     run = _run_for(request, pk)
     if actions.resume(run, user=request.user):
-        messages.success(request, "The export goes on where it stopped.")
+        messages.success(request, gettext("The export goes on where it stopped."))
     else:
-        messages.info(request, "This export is not stopped or stalled: there is nothing to resume.")
+        messages.info(request, gettext("This export is not stopped or stalled: there is nothing to resume."))
     return redirect("exports:run", pk=run.pk)
 
 
@@ -161,10 +170,10 @@ def resume_run(request, pk):
 def cancel_run(request, pk):
     run = _run_for(request, pk)
     if actions.cancel(run, user=request.user):
-        messages.warning(request, "The export stops after the calls in flight; the invoices not sent yet are "
-                                  "marked as cancelled and can be sent later with Retry failed.")
+        messages.warning(request, gettext("The export stops after the calls in flight; the invoices not sent yet "
+                                          "are marked as cancelled and can be sent later with Retry failed."))
     else:
-        messages.info(request, "This export has already ended.")
+        messages.info(request, gettext("This export has already ended."))
     return redirect("exports:run", pk=run.pk)
 
 
@@ -174,4 +183,4 @@ def check_setup(request, pk):
     export = get_object_or_404(InvoiceExport, pk=pk)
     report = check_export(export)
     return render(request, "exports/check_setup.html", _context(
-        request, title=f"Check setup: {export.name}", export=export, report=report))
+        request, title=gettext("Check setup: %(export)s") % {"export": export.name}, export=export, report=report))

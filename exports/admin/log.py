@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.admin_mixins import ReadOnlyAdminMixin
 
 from ..models import ExportEvent, ExportItem, ExportRun
+from ..services.messages import event_message
 
 
 class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
@@ -78,12 +79,17 @@ class ExportItemAdmin(ReadOnlyAdmin):
 
 @admin.register(ExportEvent)
 class ExportEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "run", "invoice_number", "level", "code", "message", "attempt", "duration_ms")
+    list_display = ("created_at", "run", "invoice_number", "level", "code", "shown_message", "attempt",
+                    "duration_ms")
     list_filter = ("level", "item__export", "item__export__type", "code", "item__state", "created_at")
     search_fields = ("message", "code", "item__invoice__number", "item__invoice__customer__name")
     date_hierarchy = "created_at"
     list_select_related = ("run", "item__invoice")
     readonly_fields = [f.name for f in ExportEvent._meta.fields]
+
+    @admin.display(description=_("message"))
+    def shown_message(self, event):
+        return event_message(event)
 
     @admin.display(description=_("invoice"), ordering="item__invoice__number")
     def invoice_number(self, event):
