@@ -26,11 +26,14 @@ MESSAGE_LOCALES := -l et -l fi
 MESSAGE_IGNORES := -i '.venv/*' -i 'var/*' -i 'tests/*' -i 'exports/pdf/*' -i 'templates/invoices/*' \
 	-i 'exports/locale/*' -i 'exports/sandbox/*'
 
+# After adding strings: `make messages`, translate the new (empty) msgstr in both files, then `make test`
+# (tests/i18n names every string still untranslated).
 messages: install
-	$(PY) manage.py makemessages $(MESSAGE_LOCALES) $(MESSAGE_IGNORES) --no-obsolete --add-location file
+	DJANGO_SETTINGS_MODULE=portal.settings_test $(PY) manage.py makemessages $(MESSAGE_LOCALES) $(MESSAGE_IGNORES) \
+		--no-obsolete --add-location file
 
 compilemessages: install
-	$(PY) manage.py compilemessages -i '.venv' -i 'var'
+	DJANGO_SETTINGS_MODULE=portal.settings_test $(PY) manage.py compilemessages -i '.venv' -i 'var'
 
 run: install .env compilemessages
 	$(PY) manage.py migrate --no-input

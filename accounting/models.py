@@ -93,6 +93,7 @@ class VatRate(models.Model):
     percentage = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=2,
                                      validators=[MinValueValidator(0), MaxValueValidator(100)])
     is_eu_vat = models.BooleanField(_("EU VAT"), default=False,
+                                    # xgettext:no-python-format
                                     help_text=_("Tick for 0 % rates used on sales within the EU."))
     sales_account = models.ForeignKey(Account, verbose_name=_("account sales"), on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="+",
@@ -307,7 +308,7 @@ class AccountCodingChartAccount(models.Model):
     account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name_plural = _("account of the charts")
+        verbose_name_plural = _("accounts of the chart")
         verbose_name = _("account of the chart")
         ordering = ["chart", "role"]
         constraints = [models.UniqueConstraint(fields=["chart", "role", "account"], name="unique_chart_role_account")]
