@@ -7,7 +7,7 @@ from .models import InvoiceExport
 
 class ExportInvoicesForm(forms.Form):
     export = forms.ModelChoiceField(
-        queryset=InvoiceExport.objects.filter(is_active=True), required=False,
+        label=_("Invoice export"), queryset=InvoiceExport.objects.filter(is_active=True), required=False,
         empty_label=_("The customers' invoice export settings"),
         help_text=_("Leave as is to send each invoice to the exports of its customer's group (or the default group)."))
     preview = forms.BooleanField(label=_("Preview (don't send)"), required=False,

@@ -6,6 +6,7 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounting.services.defaults import default_removal_message
@@ -44,10 +45,11 @@ class WriteOnlySecretWidget(forms.Widget):
 
     def status_text(self) -> str:
         if not self.is_set:
-            return "not set"
+            return gettext("not set")
         if self.set_at is None:
-            return "set"
-        return f"set on {formats.date_format(timezone.localtime(self.set_at), 'DATETIME_FORMAT')}"
+            return gettext("set")
+        return gettext("set on %(date)s") % {"date": formats.date_format(timezone.localtime(self.set_at),
+                                                                          "DATETIME_FORMAT")}
 
     def format_value(self, value):
         # Whatever the form hands us (the stored secret, or what was typed into a form that failed

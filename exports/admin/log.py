@@ -2,6 +2,7 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_mixins import ReadOnlyAdminMixin
@@ -49,7 +50,7 @@ class ExportRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description="")
     def open_run(self, run):
-        return format_html('<a href="{}">Open</a>', reverse("exports:run", args=[run.pk]))
+        return format_html('<a href="{}">{}</a>', reverse("exports:run", args=[run.pk]), gettext("Open"))
 
 
 class EventInline(admin.TabularInline):
@@ -72,7 +73,7 @@ class ExportItemAdmin(ReadOnlyAdmin):
     readonly_fields = [f.name for f in ExportItem._meta.fields]
     inlines = [EventInline]
 
-    @admin.display(ordering="invoice__customer__name")
+    @admin.display(description=_("customer"), ordering="invoice__customer__name")
     def customer(self, item):
         return item.invoice.customer.name
 
