@@ -107,8 +107,8 @@ class CurrencyAdmin(PortalImportExportMixin, admin.ModelAdmin):
         rate = obj.rates.order_by("-valid_from").first()
         if rate is None:
             return "-"
-        return gettext("%(rate)s from %(date)s") % {"rate": formats.localize(rate.rate),
-                                                     "date": formats.localize(rate.valid_from)}
+        return gettext("%(rate)s from %(date)s") % {
+            "rate": formats.localize(rate.rate), "date": formats.date_format(rate.valid_from, "SHORT_DATE_FORMAT")}
 
 
 @admin.register(ExchangeRate)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -64,7 +65,9 @@ class ExchangeRate(models.Model):
         default_permissions = CONFIG_PERMISSIONS
 
     def __str__(self):
-        return f"{self.currency} {self.rate} from {self.valid_from}"
+        return gettext("%(currency)s %(rate)s from %(date)s") % {
+            "currency": self.currency, "rate": formats.localize(self.rate),
+            "date": formats.date_format(self.valid_from, "SHORT_DATE_FORMAT")}
 
 
 class Account(models.Model):
@@ -111,7 +114,7 @@ class VatRate(models.Model):
         default_permissions = CONFIG_PERMISSIONS
 
     def __str__(self):
-        return f"{self.name} ({self.percentage.normalize():f} %)"
+        return f"{self.name} ({formats.localize(self.percentage.normalize())} %)"
 
     @property
     def percentage_label(self) -> str:
