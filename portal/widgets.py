@@ -68,8 +68,8 @@ class WriteOnlySecretWidget(forms.Widget):
         if self.is_set:
             clear_control = format_html(
                 ' <label for="{}" class="vCheckboxLabel secret-clear">'
-                '<input type="checkbox" name="{}" id="{}"> clear</label>',
-                clear_id, self.clear_name(name), clear_id,
+                '<input type="checkbox" name="{}" id="{}"> {}</label>',
+                clear_id, self.clear_name(name), clear_id, gettext("clear"),
             )
         return format_html(
             '<input type="password" name="{}" id="{}"{}>'

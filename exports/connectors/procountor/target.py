@@ -9,8 +9,8 @@ from .messages import CATALOGUE
 DEMO_KEY = {"client_id": "demo-procountor-client", "client_secret": "demo-procountor-secret",
             "api_key": "demo-procountor-api-key"}
 
-FINNISH_MARKET = ("The Procountor integration is tested for the Finnish market only; Opter support can "
-                  "customise it for other Procountor markets.")
+FINNISH_MARKET = _("The Procountor integration is tested for the Finnish market only; Opter support can "
+                   "customise it for other Procountor markets.")
 
 START_TEXT = KeyValueSchema({
     # Opter keeps this name in the terminology tag IES_ProcountorAPIProductGroup; here it is a parameter.
