@@ -10,12 +10,37 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..catalogue import ENGINE, localized_message
+from ..catalogue import ENGINE, catalogue_for, localized_message
 from ..models import ExportEvent, ExportItem, ExportRun
 
 
 def event_message(event: ExportEvent) -> str:
-    return localized_message(event.code, event.params, event.message)
+    return localized_text(event.code, event.params, event.message)
+
+
+def localized_text(code: str, params, stored: str) -> str:
+    """``stored`` in the reader's language. A text logged without its parameters is read back against its
+    code's English text; one the engine extended with a sentence of its own ("... It was exported by run
+    #4 on ...") is translated in its two parts."""
+    shown = localized_message(code, params, stored)
+    if shown != stored:
+        return shown
+    target, _, short = (code or "").partition(".")
+    catalogue = catalogue_for(target) if short else None
+    if catalogue is None or not catalogue.has(short):
+        return _engine_text(stored)
+    template = catalogue.messages[short]
+    read = _read_back(template, stored)
+    if read is not None:
+        return localized_message(code, read, stored)
+    for cut in (m.end() for m in re.finditer(r"\. ", stored)):
+        head, tail = stored[:cut - 1], stored[cut:]
+        read = _read_back(template, head)
+        if read is not None:
+            translated_tail = _engine_text(tail)
+            if translated_tail != tail:
+                return f"{localized_message(code, read, head)} {translated_tail}"
+    return stored
 
 
 def item_messages(items: Iterable[ExportItem]) -> dict[int, str]:
@@ -37,7 +62,7 @@ def item_messages(items: Iterable[ExportItem]) -> dict[int, str]:
         shown = []
         for line in lines:
             code, params = logged.get((item_id, line), (codes[item_id], []))
-            shown.append(localized_message(code, params, line))
+            shown.append(localized_text(code, params, line))
         result[item_id] = "\n".join(shown)
     return result
 
@@ -50,7 +75,7 @@ def run_texts(run: ExportRun) -> dict[str, str]:
         return stored
     logged = {message: (code, params) for code, message, params in
               run.events.filter(message__in=wanted).order_by("id").values_list("code", "message", "params")}
-    return {key: localized_message(*logged[text], text) if text in logged else _engine_text(text)
+    return {key: localized_text(*logged[text], text) if text in logged else _engine_text(text)
             for key, text in stored.items()}
 
 

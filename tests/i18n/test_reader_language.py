@@ -126,3 +126,17 @@ def test_an_estonian_browser_sees_estonian_from_the_login_page_to_the_run_page(c
     page = _page(client, run, **estonian)
     assert "Ekspordi käivitused" in page and "Tulemus" in page and "Proovi ebaõnnestunuid uuesti" in page
     assert "Saadetud" in page and "Ebaõnnestus" in page and "ei õnnestunud E-Financialsisse saata" in page
+
+
+def test_a_text_logged_without_parameters_or_extended_by_the_engine_is_translated_in_its_parts(run):
+    from django.utils import translation
+
+    from exports.services.messages import localized_text
+
+    catalogue = run.items.first().export.target.catalogue
+    code = catalogue.qualified("already_exists")
+    stored = catalogue.text("already_exists", 700001) + " " + ENGINE.text("exported_by_run", 4, "2026-12-01 10:00")
+    with translation.override("fi"):
+        assert localized_text(code, [], stored) == ("Seuraavat laskut 700001 ovat jo kohteessa E-Financials. "
+                                                    "Sen vei ajo #4 2026-12-01 10:00.")
+        assert localized_text(code, [], stored + " Something else.") == stored + " Something else."
