@@ -139,4 +139,4 @@ def test_a_text_logged_without_parameters_or_extended_by_the_engine_is_translate
     with translation.override("fi"):
         assert localized_text(code, [], stored) == ("Seuraavat laskut 700001 ovat jo kohteessa E-Financials. "
                                                     "Sen vei ajo #4 2026-12-01 10:00.")
-        assert localized_text(code, [], stored + " Something else.") == stored + " Something else."
+        assert localized_text(code, [], stored + " And then") == stored + " And then"  # no text of ours: as stored
