@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import F, Q, QuerySet
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from ..models import Account, AccountCodingChart, AccountCodingChartAccount, ChartAccountRole, VatRate
 
@@ -45,6 +45,13 @@ class AccountCodingError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def localized(self) -> str:
+        """The message in the active language (as stored when it is not exactly the seed's text)."""
+        template = MESSAGES.get(self.code)
+        if template is None or template.format(*self.params) != self.message:
+            return self.message
+        return gettext(template).format(*self.params)
 
 
 def charts_valid_on(day: date) -> QuerySet[AccountCodingChart]:

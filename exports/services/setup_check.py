@@ -15,7 +15,6 @@ from django.utils.translation import gettext
 
 from accounting import validators
 from accounting.models import OcrNumberType
-from accounting.services.coding import MESSAGES as CODING_MESSAGES
 from accounting.services.payment import payment_iban
 
 from ..catalogue import localized_message
@@ -62,7 +61,7 @@ def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
 
     _, coding_problems = facts.receivable_accounts(invoices, when_none=timezone.localdate())
     _, sales_problems = facts.sales_accounts(invoices)
-    problems += [Problem(f"accounting.{exc.code}", _coding_text(exc)) for exc in coding_problems + sales_problems]
+    problems += [Problem(f"accounting.{exc.code}", exc.localized()) for exc in coding_problems + sales_problems]
     problems += _eu_vat_flags(invoices)
     problems += _customer_problems(target, invoices)
     problems += _office_problems(target, export, invoices)
@@ -74,14 +73,6 @@ def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
                     % {"office": invoice.office.name}, blocking=checks.iban == BLOCKING))
     problems += _code_problems(target, export, invoices)
     return problems
-
-
-def _coding_text(exc) -> str:
-    """An account-coding problem in the reader's language (the seed's English when it was worded otherwise)."""
-    template = CODING_MESSAGES.get(exc.code)
-    if template is None or template.format(*exc.params) != exc.message:
-        return exc.message
-    return gettext(template).format(*exc.params)
 
 
 def _eu_vat_flags(invoices) -> list[Problem]:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import trans_real
 
 
@@ -26,3 +27,11 @@ def compiled_catalogues():
         trans_real._translations = {}
         trans_real._default = None
     return project_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request activates its reader's language in the thread and nothing resets it: the tests after these
+    run in the default language again."""
+    yield
+    translation.deactivate()
