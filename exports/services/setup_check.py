@@ -8,7 +8,7 @@ costs the same few queries for a period of ten invoices or of a hundred thousand
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,6 +26,7 @@ from ..connectors.target import BLOCKING, Target
 from ..models import CodeKind, InvoiceExport
 from ..selectors import invoices_reaching
 from .configuration import export_problems
+from .messages import localized_text
 
 
 @dataclass
@@ -202,7 +203,9 @@ def check_export(export: InvoiceExport, invoices=None, *, remote: bool = True) -
         report.problems.append(Problem("no_connector", str(exc)))
         return report
     try:
-        report.problems.extend(connector.check_setup(invoices))
+        # The connectors word their findings with their catalogues (English): read back in the reader's language.
+        report.problems.extend(replace(problem, message=localized_text(problem.code, [], problem.message))
+                               for problem in connector.check_setup(invoices))
     except ExportError as exc:
         report.problems.append(Problem(exc.code, localized_message(exc.code, exc.params, exc.message)))
     finally:
