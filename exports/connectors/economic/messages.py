@@ -2,6 +2,7 @@
 e-conomic, so these are written in the style of the other articles' tables: the shared transport
 messages in e-conomic's name, then one message per thing that can go wrong in this export. Where
 e-conomic refused something, its own words (message, error code, per-field errors) are appended."""
+# Marked for translation only (gettext_noop): the log stores the English text, pages translate it when shown.
 from django.utils.translation import gettext_noop as _
 
 from ...catalogue import target_catalogue

@@ -1,6 +1,7 @@
 """The E-Financials message catalogue: one stable code per row of the error table in Opter's article
 (seed 000), with its text verbatim. The transport and account-coding rows come from the shared helper,
 which words them exactly as this article does."""
+# Marked for translation only (gettext_noop): the log stores the English text, pages translate it when shown.
 from django.utils.translation import gettext_noop as _
 
 from ...catalogue import target_catalogue

@@ -4,6 +4,7 @@ verbatim with their placeholders, and what the shared transport needs in Heeros'
 The article has one text for refused credentials, and it is the transport's ``credentials`` message here:
 every 401/403 of the Heeros API, whatever the call, is "Could not log into Heeros. ...".
 """
+# Marked for translation only (gettext_noop): the log stores the English text, pages translate it when shown.
 from django.utils.translation import gettext_noop as _
 
 from ...catalogue import target_catalogue

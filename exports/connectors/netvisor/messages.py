@@ -3,6 +3,7 @@ are written in the style of the E-Financials article's table (seed 000): one sta
 and wherever Netvisor answered, its own text appended (the second Status element of its answer, e.g.
 "INVALID_DATA :: Customer not found with Netvisor identifier: 123"). The transport and account-coding
 messages come from the shared helper in Netvisor's name."""
+# Marked for translation only (gettext_noop): the log stores the English text, pages translate it when shown.
 from django.utils.translation import gettext_noop as _
 
 from ...catalogue import target_catalogue

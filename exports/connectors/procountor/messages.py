@@ -1,6 +1,7 @@
 """The Procountor message catalogue: one stable code per row of the error table in Opter's article (seed
 002), with its text verbatim. The shared transport texts are overridden where the article words them
 ("The user credentials were not accepted by Procountor", "Error during API call", "Too many calls")."""
+# Marked for translation only (gettext_noop): the log stores the English text, pages translate it when shown.
 from django.utils.translation import gettext_noop as _
 
 from ...catalogue import target_catalogue
