@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin_mixins import ReadOnlyAdminMixin
 from portal.importexport import PortalImportExportMixin
@@ -53,13 +55,14 @@ class OneDefaultAdminMixin:
 
     actions = ["make_default"]
 
-    @admin.action(description="Make default", permissions=["change"])
+    @admin.action(description=_("Make default"), permissions=["change"])
     def make_default(self, request, queryset):
         if queryset.count() != 1:
-            self.message_user(request, "Select exactly one row to make it the default.", messages.ERROR)
+            self.message_user(request, _("Select exactly one row to make it the default."), messages.ERROR)
             return
         chosen = make_default(queryset.get())
-        self.message_user(request, f"{chosen} is now the default {self.opts.verbose_name}.", messages.SUCCESS)
+        self.message_user(request, gettext("%(object)s is now the default %(model)s.")
+                          % {"object": chosen, "model": self.opts.verbose_name}, messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         ticked = obj.is_default
@@ -73,8 +76,8 @@ class OneDefaultAdminMixin:
             self.message_user(request, " ".join(exc.messages), messages.WARNING)
             return
         if obj.is_default and not ticked:
-            self.message_user(request, f"{obj} became the default {self.opts.verbose_name}: there was none.",
-                              messages.INFO)
+            self.message_user(request, gettext("%(object)s became the default %(model)s: there was none.")
+                              % {"object": obj, "model": self.opts.verbose_name}, messages.INFO)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and not can_delete_default(obj):
@@ -89,7 +92,7 @@ class ExchangeRateInline(admin.TabularInline):
     model = ExchangeRate
     extra = 0
     fields = ["valid_from", "rate"]
-    verbose_name_plural = "exchange rates (Valuutakursid)"
+    verbose_name_plural = _("exchange rates")
 
 
 @admin.register(Currency)
@@ -99,10 +102,13 @@ class CurrencyAdmin(PortalImportExportMixin, admin.ModelAdmin):
     search_fields = ["code", "name"]
     inlines = [ExchangeRateInline]
 
-    @admin.display(description="latest exchange rate")
+    @admin.display(description=_("latest exchange rate"))
     def latest_rate(self, obj):
         rate = obj.rates.order_by("-valid_from").first()
-        return f"{rate.rate} from {rate.valid_from}" if rate else "-"
+        if rate is None:
+            return "-"
+        return gettext("%(rate)s from %(date)s") % {
+            "rate": formats.localize(rate.rate), "date": formats.date_format(rate.valid_from, "SHORT_DATE_FORMAT")}
 
 
 @admin.register(ExchangeRate)
@@ -135,9 +141,9 @@ class VatRateAdmin(PortalImportExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["sales_account", "difference_account", "sales_tax_account"]
     fieldsets = [
         (None, {"fields": ["name", "code", "percentage", "is_eu_vat", "description"]}),
-        ("Accounts", {"fields": ["sales_account", "difference_account", "sales_tax_account"],
-                      "description": "The final fallback of account coding: the sales account is used when "
-                                     "neither the price item nor the customer names one."}),
+        (_("Accounts"), {"fields": ["sales_account", "difference_account", "sales_tax_account"],
+                      "description": _("The final fallback of account coding: the sales account is used when "
+                                     "neither the price item nor the customer names one.")}),
     ]
 
 
@@ -162,16 +168,16 @@ class OfficeAdmin(PortalImportExportMixin, admin.ModelAdmin):
     list_select_related = ["default_currency"]
     autocomplete_fields = ["default_currency", "default_payment_condition"]
     fieldsets = [
-        ("General", {"fields": ["name", "code", "corporate_id", "vat_number", "street", "postal_code", "city",
+        (_("General"), {"fields": ["name", "code", "corporate_id", "vat_number", "street", "postal_code", "city",
                                 "country", "email", "logo"]}),
-        ("Invoice settings", {"fields": ["ocr_number_type", "separate_invoice_numbers_for_regions"]}),
-        ("Payment", {"fields": ["iban", "bic"],
-                     "description": "The IBAN must match a bank account in E-Financials (Arve tasumine)."}),
-        ("Pricing", {"fields": ["default_currency", "default_payment_condition"]}),
-        ("Economy", {"fields": ["economic_unit_name_1", "economic_unit_name_2", "economic_unit_name_3",
+        (_("Invoice settings"), {"fields": ["ocr_number_type", "separate_invoice_numbers_for_regions"]}),
+        (_("Payment"), {"fields": ["iban", "bic"],
+                     "description": _("The IBAN must match a bank account in E-Financials.")}),
+        (_("Pricing"), {"fields": ["default_currency", "default_payment_condition"]}),
+        (_("Economy"), {"fields": ["economic_unit_name_1", "economic_unit_name_2", "economic_unit_name_3",
                                 "economic_unit_name_4", "economic_unit_name_5"],
-                     "description": "Economic unit names (profit centres): projects in E-Financials, "
-                                    "dimensions in Netvisor and Procountor."}),
+                     "description": _("Economic unit names (profit centres): projects in E-Financials, "
+                                    "dimensions in Netvisor and Procountor.")}),
     ]
 
 
@@ -189,8 +195,9 @@ class RegionForm(forms.ModelForm):
                      .exclude(pk=self.instance.pk).first())
             if other:
                 self.add_error("iban_for_all_regions",
-                               f"The region {other.name} already has IBAN for all regions ticked; only one "
-                               f"region of an office can. Untick it there first.")
+                               gettext("The region %(region)s already has IBAN for all regions ticked; only "
+                                       "one region of an office can. Untick it there first.")
+                               % {"region": other.name})
         return cleaned_data
 
 
@@ -203,11 +210,11 @@ class RegionAdmin(PortalImportExportMixin, admin.ModelAdmin):
     search_fields = ["name", "code", "corporate_id", "vat_number", "iban"]
     list_select_related = ["office"]
     fieldsets = [
-        ("General", {"fields": ["office", "name", "code", "corporate_id", "vat_number", "street",
+        (_("General"), {"fields": ["office", "name", "code", "corporate_id", "vat_number", "street",
                                 "postal_code", "city", "country", "email", "logo"]}),
-        ("Payment information", {
+        (_("Payment information"), {
             "fields": ["iban", "bic", "iban_for_all_regions"],
-            "description": "Makseinfo: the IBAN must match a bank account in E-Financials."}),
+            "description": _("The IBAN must match a bank account in E-Financials.")}),
     ]
 
 
@@ -233,7 +240,7 @@ class AccountCodingChartForm(OneDefaultFormMixin, forms.ModelForm):
         cleaned_data = super().clean()
         valid_from, valid_to = cleaned_data.get("valid_from"), cleaned_data.get("valid_to")
         if valid_from and valid_to and valid_to < valid_from:
-            self.add_error("valid_to", "Valid to must be on or after valid from.")
+            self.add_error("valid_to", _("Valid to must be on or after valid from."))
         return cleaned_data
 
 
@@ -242,7 +249,7 @@ class AccountCodingChartAccountInline(admin.TabularInline):
     extra = 0
     fields = ["role", "account"]
     autocomplete_fields = ["account"]
-    verbose_name_plural = "accounts (Debitoorsed arved = accounts receivable, e.g. 1210)"
+    verbose_name_plural = _("accounts (accounts receivable, e.g. 1210)")
 
 
 @admin.register(AccountCodingChart)
@@ -258,7 +265,7 @@ class AccountCodingChartAdmin(PortalImportExportMixin, OneDefaultAdminMixin, adm
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("accounts__account")
 
-    @admin.display(description="accounts receivable")
+    @admin.display(description=_("accounts receivable"))
     def receivable_accounts(self, obj):
         return ", ".join(a.account.number for a in obj.accounts.all() if a.role == "receivable") or "-"
 
@@ -288,8 +295,8 @@ class TerminologyTagForm(forms.ModelForm):
         if key and not cleaned_data.get("office"):
             clash = TerminologyTag.objects.filter(key=key, language=language, office__isnull=True)
             if clash.exclude(pk=self.instance.pk).exists():
-                self.add_error("key", f"{key} already has a text for every office in this language; change "
-                                      f"that one, or pick an office.")
+                self.add_error("key", gettext("%(key)s already has a text for every office in this language; "
+                                              "change that one, or pick an office.") % {"key": key})
         return cleaned_data
 
 
@@ -306,11 +313,11 @@ class TerminologyTagAdmin(admin.ModelAdmin):
 
 
 class PeriodStateFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", "Open"), ("closed", "Closed")]
+        return [("open", _("Open")), ("closed", _("Closed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -344,7 +351,7 @@ class InvoicePeriodAdmin(ExportActionsMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(number_of_invoices=Count("invoices"))
 
-    @admin.display(description="invoices", ordering="number_of_invoices")
+    @admin.display(description=_("invoices"), ordering="number_of_invoices")
     def invoice_count(self, obj):
         count = getattr(obj, "number_of_invoices", None)
         if count is None:
@@ -354,7 +361,7 @@ class InvoicePeriodAdmin(ExportActionsMixin, admin.ModelAdmin):
         url = f"{reverse('admin:accounting_invoice_changelist')}?period__id__exact={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, count)
 
-    @admin.display(description="closed", boolean=True, ordering="closed_at")
+    @admin.display(description=_("closed"), boolean=True, ordering="closed_at")
     def is_closed(self, obj):
         return obj.is_closed
 
@@ -372,16 +379,16 @@ class InvoicePeriodAdmin(ExportActionsMixin, admin.ModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    @admin.action(description="Export invoices", permissions=["run_export"])
+    @admin.action(description=_("Export invoices"), permissions=["run_export"])
     def export_invoices(self, request, queryset):
         periods = list(queryset[:2])
         if len(periods) != 1:
-            self.message_user(request, "Select one invoice period to export; to export invoices of several "
-                                       "periods, select them in the invoice list.", messages.ERROR)
+            self.message_user(request, _("Select one invoice period to export; to export invoices of several "
+                                       "periods, select them in the invoice list."), messages.ERROR)
             return None
         return HttpResponseRedirect(export_plan_url(period=periods[0].pk))
 
-    @admin.action(description="Close period", permissions=["close"])
+    @admin.action(description=_("Close period"), permissions=["close"])
     def close_periods(self, request, queryset):
         for period in queryset.order_by("until_date", "pk"):
             try:
@@ -453,10 +460,10 @@ class InvoiceAdmin(PortalImportExportMixin, ExportActionsMixin, admin.ModelAdmin
     totals = ["net_amount", "vat_amount", "total"]
     fieldsets = [
         (None, {"fields": ["number", "office", "region", "period", "customer"]}),
-        ("Dates and payment", {"fields": ["invoice_date", "due_date", "payment_condition", "reference_number",
+        (_("Dates and payment"), {"fields": ["invoice_date", "due_date", "payment_condition", "reference_number",
                                           "your_reference"]}),
-        ("Amounts", {"fields": ["currency", "exchange_rate", *totals],
-                     "description": "Totals are computed from the lines when the invoice is saved."}),
+        (_("Amounts"), {"fields": ["currency", "exchange_rate", *totals],
+                     "description": _("Totals are computed from the lines when the invoice is saved.")}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -475,14 +482,15 @@ class InvoiceAdmin(PortalImportExportMixin, ExportActionsMixin, admin.ModelAdmin
         super().save_related(request, form, formsets, change)
         recompute_totals(form.instance)
 
-    @admin.action(description="Export invoices", permissions=["run_export"])
+    @admin.action(description=_("Export invoices"), permissions=["run_export"])
     def export_invoices(self, request, queryset):
         invoice_ids = list(queryset.order_by("number").values_list("pk", flat=True)
                            [:MAX_INVOICES_PER_EXPORT_LINK + 1])
         if len(invoice_ids) > MAX_INVOICES_PER_EXPORT_LINK:
             limit = MAX_INVOICES_PER_EXPORT_LINK
-            self.message_user(request, f"Export at most {limit} invoices at once, or export their invoice "
-                                       f"period from the invoice periods list.", messages.ERROR)
+            self.message_user(request, gettext("Export at most %(limit)s invoices at once, or export their "
+                                               "invoice period from the invoice periods list.")
+                              % {"limit": limit}, messages.ERROR)
             return None
         return HttpResponseRedirect(export_plan_url(invoice=invoice_ids))
 
@@ -508,10 +516,10 @@ class AccountCodingEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["=invoice__number", "account__number", "text"]
     list_select_related = ["invoice", "period", "account", "vat_rate", "economic_unit"]
 
-    @admin.display(description="debit")
+    @admin.display(description=_("debit"))
     def debit(self, obj):
         return obj.debit or ""
 
-    @admin.display(description="credit")
+    @admin.display(description=_("credit"))
     def credit(self, obj):
         return obj.credit or ""

@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import validators
 from .fields import CountryCodeField, VatNumberField
@@ -18,28 +21,29 @@ CONFIG_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")
 
 
 class OcrNumberType(models.TextChoices):
-    NONE = "none", "None"
-    FINNISH = "finnish", "Finnish"
-    RF = "rf", "International (RF)"
-    SWEDISH = "swedish", "Swedish"
-    NORWEGIAN = "norwegian", "Norwegian"
+    NONE = "none", _("None")
+    FINNISH = "finnish", _("Finnish")
+    RF = "rf", _("International (RF)")
+    SWEDISH = "swedish", _("Swedish")
+    NORWEGIAN = "norwegian", _("Norwegian")
 
 
 class Language(models.TextChoices):
-    ESTONIAN = "et", "Estonian"
-    ENGLISH = "en", "English"
-    FINNISH = "fi", "Finnish"
-    SWEDISH = "sv", "Swedish"
-    DANISH = "da", "Danish"
+    ESTONIAN = "et", _("Estonian")
+    ENGLISH = "en", _("English")
+    FINNISH = "fi", _("Finnish")
+    SWEDISH = "sv", _("Swedish")
+    DANISH = "da", _("Danish")
 
 
 class Currency(models.Model):
-    code = models.CharField("code", max_length=3, unique=True, validators=[validators.validate_currency_code],
-                            help_text="ISO 4217 code, e.g. EUR. E-Financials and Opter use the same codes.")
-    name = models.CharField(max_length=60)
+    code = models.CharField(_("code"), max_length=3, unique=True, validators=[validators.validate_currency_code],
+                            help_text=_("ISO 4217 code, e.g. EUR. E-Financials and Opter use the same codes."))
+    name = models.CharField(_("name"), max_length=60)
 
     class Meta:
-        verbose_name_plural = "currencies"
+        verbose_name = _("currency")
+        verbose_name_plural = _("currencies")
         ordering = ["code"]
         default_permissions = CONFIG_PERMISSIONS
 
@@ -48,29 +52,36 @@ class Currency(models.Model):
 
 
 class ExchangeRate(models.Model):
-    currency = models.ForeignKey(Currency, on_delete=models.CASCADE, related_name="rates")
-    valid_from = models.DateField()
-    rate = models.DecimalField(max_digits=18, decimal_places=6, validators=[MinValueValidator(Decimal("0.000001"))],
-                               help_text="Units of the office's default currency for one unit of this currency.")
+    currency = models.ForeignKey(Currency, verbose_name=_("currency"), on_delete=models.CASCADE, related_name="rates")
+    valid_from = models.DateField(_("valid from"))
+    rate = models.DecimalField(_("rate"), max_digits=18, decimal_places=6,
+                               validators=[MinValueValidator(Decimal("0.000001"))],
+                               help_text=_("Units of the office's default currency for one unit of this currency."))
 
     class Meta:
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
         ordering = ["currency", "-valid_from"]
         constraints = [models.UniqueConstraint(fields=["currency", "valid_from"], name="unique_rate_per_day")]
         default_permissions = CONFIG_PERMISSIONS
 
     def __str__(self):
-        return f"{self.currency} {self.rate} from {self.valid_from}"
+        return gettext("%(currency)s %(rate)s from %(date)s") % {
+            "currency": self.currency, "rate": formats.localize(self.rate),
+            "date": formats.date_format(self.valid_from, "SHORT_DATE_FORMAT")}
 
 
 class Account(models.Model):
     """The shared chart of accounts ("Kontod"). Opter calls the account number its Name."""
 
-    number = models.CharField("name (account number)", max_length=20, unique=True,
+    number = models.CharField(_("name (account number)"), max_length=20, unique=True,
                               validators=[validators.validate_account_number])
-    description = models.CharField(max_length=200, blank=True)
-    is_active = models.BooleanField("active", default=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         ordering = ["number"]
         default_permissions = CONFIG_PERMISSIONS
 
@@ -81,28 +92,30 @@ class Account(models.Model):
 class VatRate(models.Model):
     """VAT rates ("KM määrad"): the final fallback of account coding."""
 
-    name = models.CharField(max_length=80)
-    code = models.CharField(max_length=20, unique=True)
-    percentage = models.DecimalField("VAT rate", max_digits=5, decimal_places=2,
+    name = models.CharField(_("name"), max_length=80)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    percentage = models.DecimalField(_("VAT rate"), max_digits=5, decimal_places=2,
                                      validators=[MinValueValidator(0), MaxValueValidator(100)])
-    is_eu_vat = models.BooleanField("EU VAT", default=False,
-                                    help_text="Tick for 0 % rates used on sales within the EU.")
-    sales_account = models.ForeignKey(Account, verbose_name="account sales", on_delete=models.PROTECT,
+    is_eu_vat = models.BooleanField(_("EU VAT"), default=False,
+                                    # xgettext:no-python-format
+                                    help_text=_("Tick for 0 % rates used on sales within the EU."))
+    sales_account = models.ForeignKey(Account, verbose_name=_("account sales"), on_delete=models.PROTECT,
                                       null=True, blank=True, related_name="+",
-                                      help_text="E-Financials: account 3100 for 24 %, e.g. 3520 for 0 % EU sales.")
-    difference_account = models.ForeignKey(Account, verbose_name="account diff", on_delete=models.PROTECT,
+                                      help_text=_("E-Financials: account 3100 for 24 %, e.g. 3520 for 0 % EU sales."))
+    difference_account = models.ForeignKey(Account, verbose_name=_("account diff"), on_delete=models.PROTECT,
                                            null=True, blank=True, related_name="+")
-    sales_tax_account = models.ForeignKey(Account, verbose_name="account sales tax", on_delete=models.PROTECT,
+    sales_tax_account = models.ForeignKey(Account, verbose_name=_("account sales tax"), on_delete=models.PROTECT,
                                           null=True, blank=True, related_name="+")
-    description = models.TextField(blank=True)
+    description = models.TextField(_("description"), blank=True)
 
     class Meta:
-        verbose_name = "VAT rate"
+        verbose_name_plural = _("VAT rates")
+        verbose_name = _("VAT rate")
         ordering = ["-percentage", "code"]
         default_permissions = CONFIG_PERMISSIONS
 
     def __str__(self):
-        return f"{self.name} ({self.percentage.normalize():f} %)"
+        return f"{self.name} ({formats.localize(self.percentage.normalize())} %)"
 
     @property
     def percentage_label(self) -> str:
@@ -111,11 +124,13 @@ class VatRate(models.Model):
 
 
 class PaymentCondition(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    days = models.PositiveSmallIntegerField("payment condition (days)", default=0)
-    count_from_last_day_of_month = models.BooleanField("count days from last day of month", default=False)
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    days = models.PositiveSmallIntegerField(_("payment condition (days)"), default=0)
+    count_from_last_day_of_month = models.BooleanField(_("count days from last day of month"), default=False)
 
     class Meta:
+        verbose_name = _("payment condition")
+        verbose_name_plural = _("payment conditions")
         ordering = ["days", "name"]
         default_permissions = CONFIG_PERMISSIONS
 
@@ -133,39 +148,43 @@ class Office(models.Model):
     """Office settings ("Kontorid"). Tabs: General, Invoice settings, Payment, Pricing, Economy."""
 
     # General
-    name = models.CharField(max_length=200)
-    code = models.CharField(max_length=20, unique=True)
-    corporate_id = models.CharField("corporate ID number", max_length=40, blank=True)
-    vat_number = VatNumberField("VAT registration number", max_length=20, blank=True,
-                                  validators=[validators.validate_vat_number])
-    street = models.CharField("address", max_length=200, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    country = CountryCodeField(max_length=2, default="EE", validators=[validators.validate_country_code],
-                               help_text="ISO 3166 two-letter code.")
-    email = models.EmailField(blank=True)
-    logo = models.ImageField(upload_to="logos/", blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    corporate_id = models.CharField(_("corporate ID number"), max_length=40, blank=True)
+    vat_number = VatNumberField(_("VAT registration number"), max_length=20, blank=True,
+                                validators=[validators.validate_vat_number])
+    street = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryCodeField(_("country"), max_length=2, default="EE", validators=[validators.validate_country_code],
+                               help_text=_("ISO 3166 two-letter code."))
+    email = models.EmailField(_("email"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     # Invoice settings
-    ocr_number_type = models.CharField("OCR number type", max_length=10, choices=OcrNumberType.choices,
+    ocr_number_type = models.CharField(_("OCR number type"), max_length=10, choices=OcrNumberType.choices,
                                        default=OcrNumberType.NONE,
-                                       help_text="Netvisor and E-Financials need Finnish.")
-    separate_invoice_numbers_for_regions = models.BooleanField(default=False)
+                                       help_text=_("Netvisor and E-Financials need Finnish."))
+    separate_invoice_numbers_for_regions = models.BooleanField(_("separate invoice numbers for regions"), default=False)
     # Payment
-    iban = models.CharField("IBAN", max_length=42, blank=True, validators=[validators.validate_iban])
-    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
+    iban = models.CharField(_("IBAN"), max_length=42, blank=True, validators=[validators.validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validators.validate_bic])
     # Pricing
-    default_currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+",
-                                         help_text="Do not change once in use. Netvisor needs EUR.")
-    default_payment_condition = models.ForeignKey(PaymentCondition, on_delete=models.PROTECT, null=True,
+    default_currency = models.ForeignKey(Currency, verbose_name=_("default currency"), on_delete=models.PROTECT,
+                                         related_name="+",
+                                         help_text=_("Do not change once in use. Netvisor needs EUR."))
+    default_payment_condition = models.ForeignKey(PaymentCondition, verbose_name=_("default payment condition"),
+                                                  on_delete=models.PROTECT, null=True,
                                                   blank=True, related_name="+")
     # Economy
-    economic_unit_name_1 = models.CharField("economic unit 1 name", max_length=60, blank=True)
-    economic_unit_name_2 = models.CharField("economic unit 2 name", max_length=60, blank=True)
-    economic_unit_name_3 = models.CharField("economic unit 3 name", max_length=60, blank=True)
-    economic_unit_name_4 = models.CharField("economic unit 4 name", max_length=60, blank=True)
-    economic_unit_name_5 = models.CharField("economic unit 5 name", max_length=60, blank=True)
+    economic_unit_name_1 = models.CharField(_("economic unit 1 name"), max_length=60, blank=True)
+    economic_unit_name_2 = models.CharField(_("economic unit 2 name"), max_length=60, blank=True)
+    economic_unit_name_3 = models.CharField(_("economic unit 3 name"), max_length=60, blank=True)
+    economic_unit_name_4 = models.CharField(_("economic unit 4 name"), max_length=60, blank=True)
+    economic_unit_name_5 = models.CharField(_("economic unit 5 name"), max_length=60, blank=True)
 
     class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
         ordering = ["name"]
         default_permissions = CONFIG_PERMISSIONS
 
@@ -176,32 +195,34 @@ class Office(models.Model):
         validators.validate_corporate_id_for_country(self.corporate_id, self.country, field="corporate_id")
 
     def economic_unit_name(self, level: int) -> str:
-        return getattr(self, f"economic_unit_name_{level}") or f"Economic unit {level}"
+        return getattr(self, f"economic_unit_name_{level}") or gettext("Economic unit %(level)s") % {"level": level}
 
 
 class Region(models.Model):
     """A region inside an office with its own corporate identity ("Piirkonnad")."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="regions")
-    name = models.CharField(max_length=100)
-    code = models.CharField(max_length=20)
-    corporate_id = models.CharField("corporate ID number", max_length=40, blank=True)
-    vat_number = VatNumberField("VAT registration number", max_length=20, blank=True,
-                                  validators=[validators.validate_vat_number])
-    street = models.CharField("address", max_length=200, blank=True)
-    postal_code = models.CharField(max_length=20, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    country = CountryCodeField(max_length=2, blank=True, validators=[validators.validate_country_code])
-    email = models.EmailField(blank=True)
-    logo = models.ImageField(upload_to="logos/", blank=True)
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, related_name="regions")
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=20)
+    corporate_id = models.CharField(_("corporate ID number"), max_length=40, blank=True)
+    vat_number = VatNumberField(_("VAT registration number"), max_length=20, blank=True,
+                                validators=[validators.validate_vat_number])
+    street = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryCodeField(_("country"), max_length=2, blank=True, validators=[validators.validate_country_code])
+    email = models.EmailField(_("email"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
     # Payment information ("Makseinfo") tab
-    iban = models.CharField("IBAN", max_length=42, blank=True, validators=[validators.validate_iban])
-    bic = models.CharField("BIC", max_length=11, blank=True, validators=[validators.validate_bic])
+    iban = models.CharField(_("IBAN"), max_length=42, blank=True, validators=[validators.validate_iban])
+    bic = models.CharField(_("BIC"), max_length=11, blank=True, validators=[validators.validate_bic])
     iban_for_all_regions = models.BooleanField(
-        "IBAN for all regions", default=False,
-        help_text="Use this region's IBAN on invoices of every region of the office.")
+        _("IBAN for all regions"), default=False,
+        help_text=_("Use this region's IBAN on invoices of every region of the office."))
 
     class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
         ordering = ["office", "name"]
         default_permissions = CONFIG_PERMISSIONS
         constraints = [
@@ -217,21 +238,29 @@ class Region(models.Model):
         validators.validate_corporate_id_for_country(self.corporate_id, self.country or self.office.country,
                                                      field="corporate_id")
         if self.iban_for_all_regions and not self.iban:
-            raise ValidationError({"iban": "Enter the IBAN that all regions should use, or untick IBAN for all "
-                                           "regions."})
+            raise ValidationError({"iban": gettext("Enter the IBAN that all regions should use, or untick IBAN "
+                                                   "for all regions.")})
+
+
+ECONOMIC_UNIT_LEVELS = [(1, _("Economic unit 1")), (2, _("Economic unit 2")), (3, _("Economic unit 3")),
+                        (4, _("Economic unit 4")), (5, _("Economic unit 5"))]
 
 
 class EconomicUnit(models.Model):
     """Economic units 1-5 ("Majandusüksused"): profit centres, projects in E-Financials."""
 
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="economic_units")
-    level = models.PositiveSmallIntegerField(choices=[(i, f"Economic unit {i}") for i in range(1, 6)])
-    code = models.CharField(max_length=40)
-    name = models.CharField(max_length=100)
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
-                               help_text="A department or group under a profit centre.")
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE,
+                               related_name="economic_units")
+    level = models.PositiveSmallIntegerField(_("level"), choices=ECONOMIC_UNIT_LEVELS)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey("self", verbose_name=_("parent"), on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children",
+                               help_text=_("A department or group under a profit centre."))
 
     class Meta:
+        verbose_name = _("economic unit")
+        verbose_name_plural = _("economic units")
         ordering = ["office", "level", "code"]
         default_permissions = CONFIG_PERMISSIONS
         constraints = [models.UniqueConstraint(fields=["office", "level", "code"], name="unique_unit_code")]
@@ -243,12 +272,16 @@ class EconomicUnit(models.Model):
 class AccountCodingChart(models.Model):
     """Account coding chart ("Maksearved"): accounts receivable and other accounts, valid per period."""
 
-    name = models.CharField(max_length=100, unique=True)
-    valid_from = models.DateField(null=True, blank=True, help_text="Blank = valid from the beginning.")
-    valid_to = models.DateField(null=True, blank=True, help_text="Blank = valid until further notice.")
-    is_default = models.BooleanField("default", default=False)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True,
+                                  help_text=_("Blank = valid from the beginning."))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True,
+                                help_text=_("Blank = valid until further notice."))
+    is_default = models.BooleanField(_("default"), default=False)
 
     class Meta:
+        verbose_name = _("account coding chart")
+        verbose_name_plural = _("account coding charts")
         ordering = ["name"]
         default_permissions = CONFIG_PERMISSIONS
         constraints = [
@@ -265,20 +298,22 @@ class AccountCodingChart(models.Model):
 
 
 class ChartAccountRole(models.TextChoices):
-    ACCOUNTS_RECEIVABLE = "receivable", "Accounts receivable (Debitoorsed arved)"
-    ROUNDING = "rounding", "Rounding"
-    CURRENCY_DIFFERENCE = "currency_difference", "Currency difference"
-    ACCOUNTS_PAYABLE = "payable", "Accounts payable"
-    INPUT_VAT = "input_vat", "Input VAT"
+    ACCOUNTS_RECEIVABLE = "receivable", _("Accounts receivable")
+    ROUNDING = "rounding", _("Rounding")
+    CURRENCY_DIFFERENCE = "currency_difference", _("Currency difference")
+    ACCOUNTS_PAYABLE = "payable", _("Accounts payable")
+    INPUT_VAT = "input_vat", _("Input VAT")
 
 
 class AccountCodingChartAccount(models.Model):
-    chart = models.ForeignKey(AccountCodingChart, on_delete=models.CASCADE, related_name="accounts")
-    role = models.CharField(max_length=30, choices=ChartAccountRole.choices)
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    chart = models.ForeignKey(AccountCodingChart, verbose_name=_("chart"), on_delete=models.CASCADE,
+                              related_name="accounts")
+    role = models.CharField(_("role"), max_length=30, choices=ChartAccountRole.choices)
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name = "account of the chart"
+        verbose_name_plural = _("accounts of the chart")
+        verbose_name = _("account of the chart")
         ordering = ["chart", "role"]
         constraints = [models.UniqueConstraint(fields=["chart", "role", "account"], name="unique_chart_role_account")]
 
@@ -295,14 +330,16 @@ class TerminologyTag(models.Model):
         "IES_ProcountorAPIProductGroup": "OpterGroup",
     }
 
-    key = models.CharField(max_length=100, help_text="e.g. IES_NetvisorAPIProductName")
-    language = models.CharField(max_length=5, choices=Language.choices, blank=True,
-                                help_text="Blank = every language.")
-    office = models.ForeignKey(Office, on_delete=models.CASCADE, null=True, blank=True,
-                               help_text="Blank = every office.")
-    text = models.CharField(max_length=500)
+    key = models.CharField(_("key"), max_length=100, help_text=_("e.g. IES_NetvisorAPIProductName"))
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True,
+                                help_text=_("Blank = every language."))
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.CASCADE, null=True, blank=True,
+                               help_text=_("Blank = every office."))
+    text = models.CharField(_("text"), max_length=500)
 
     class Meta:
+        verbose_name = _("terminology tag")
+        verbose_name_plural = _("terminology tags")
         ordering = ["key", "language"]
         default_permissions = CONFIG_PERMISSIONS
         constraints = [
@@ -328,16 +365,20 @@ class TerminologyTag(models.Model):
 class InvoicePeriod(models.Model):
     """A batch of invoices created together; closing it creates account coding and starts the export."""
 
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="periods")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="periods")
-    name = models.CharField(max_length=60, help_text="e.g. 2026-11 week 47")
-    until_date = models.DateField("invoiced until")
-    created_at = models.DateTimeField(auto_now_add=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="periods")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="periods")
+    name = models.CharField(_("name"), max_length=60, help_text=_("e.g. 2026-11 week 47"))
+    until_date = models.DateField(_("invoiced until"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("closed by"), on_delete=models.PROTECT,
+                                  null=True, blank=True,
                                   related_name="+")
 
     class Meta:
+        verbose_name = _("invoice period")
+        verbose_name_plural = _("invoice periods")
         ordering = ["-until_date", "-id"]
         permissions = [("close_invoiceperiod", "Can close an invoice period")]
 
@@ -350,31 +391,36 @@ class InvoicePeriod(models.Model):
 
 
 class Invoice(models.Model):
-    period = models.ForeignKey(InvoicePeriod, on_delete=models.PROTECT, null=True, blank=True,
+    period = models.ForeignKey(InvoicePeriod, verbose_name=_("period"), on_delete=models.PROTECT, null=True, blank=True,
                                related_name="invoices")
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="invoices")
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="invoices")
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="invoices")
-    number = models.PositiveBigIntegerField("invoice number")
-    invoice_date = models.DateField()
-    due_date = models.DateField()
-    payment_condition = models.ForeignKey(PaymentCondition, on_delete=models.PROTECT, null=True, blank=True,
+    office = models.ForeignKey(Office, verbose_name=_("office"), on_delete=models.PROTECT, related_name="invoices")
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="invoices")
+    customer = models.ForeignKey("customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="invoices")
+    number = models.PositiveBigIntegerField(_("invoice number"))
+    invoice_date = models.DateField(_("invoice date"))
+    due_date = models.DateField(_("due date"))
+    payment_condition = models.ForeignKey(PaymentCondition, verbose_name=_("payment condition"),
+                                          on_delete=models.PROTECT, null=True, blank=True,
                                           related_name="+")
-    currency = models.ForeignKey(Currency, on_delete=models.PROTECT, related_name="+")
-    exchange_rate = models.DecimalField(max_digits=18, decimal_places=6, default=Decimal(1))
-    reference_number = models.CharField(max_length=35, blank=True,
-                                        help_text="Payment reference (OCR), Finnish or RF per the office setting.")
-    your_reference = models.CharField("reference", max_length=200, blank=True)
-    net_amount = MoneyField(default=Decimal("0.00"))
-    vat_amount = MoneyField(default=Decimal("0.00"))
-    total = MoneyField("total amount", default=Decimal("0.00"))
+    currency = models.ForeignKey(Currency, verbose_name=_("currency"), on_delete=models.PROTECT, related_name="+")
+    exchange_rate = models.DecimalField(_("exchange rate"), max_digits=18, decimal_places=6, default=Decimal(1))
+    reference_number = models.CharField(_("reference number"), max_length=35, blank=True,
+                                        help_text=_("Payment reference (OCR), Finnish or RF per the office setting."))
+    your_reference = models.CharField(_("reference"), max_length=200, blank=True)
+    net_amount = MoneyField(_("net amount"), default=Decimal("0.00"))
+    vat_amount = MoneyField(_("VAT amount"), default=Decimal("0.00"))
+    total = MoneyField(_("total amount"), default=Decimal("0.00"))
     # A credit invoice credits (part of) an earlier invoice of the same office; each target books it the way
     # its API does (a credit note linked to the original).
-    credited_invoice = models.ForeignKey("self", verbose_name="credits invoice", on_delete=models.PROTECT,
+    credited_invoice = models.ForeignKey("self", verbose_name=_("credits invoice"), on_delete=models.PROTECT,
                                          null=True, blank=True, related_name="credit_invoices",
-                                         help_text="The invoice this credit invoice credits.")
+                                         help_text=_("The invoice this credit invoice credits."))
 
     class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         ordering = ["-invoice_date", "-number"]
         constraints = [models.UniqueConstraint(fields=["office", "number"], name="unique_invoice_number_per_office")]
         default_permissions = CONFIG_PERMISSIONS
@@ -389,22 +435,26 @@ class Invoice(models.Model):
 
 
 class InvoiceLine(models.Model):
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveIntegerField(default=0)
-    order_number = models.CharField(max_length=40, blank=True)
-    sender_reference = models.CharField(max_length=100, blank=True)
-    receiver_reference = models.CharField(max_length=100, blank=True)
-    item_name = models.CharField("price item", max_length=200)
-    quantity = models.DecimalField(max_digits=12, decimal_places=3, default=Decimal(1))
-    unit = models.CharField(max_length=20, blank=True)
-    unit_price = models.DecimalField(max_digits=14, decimal_places=4)
-    amount = MoneyField(help_text="Net amount: quantity x unit price, rounded to cents.")
-    vat_rate = models.ForeignKey(VatRate, on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                help_text="Sales account from account coding; blank = from the customer or VAT rate.")
-    economic_units = models.ManyToManyField(EconomicUnit, blank=True, related_name="+")
+    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    order_number = models.CharField(_("order number"), max_length=40, blank=True)
+    sender_reference = models.CharField(_("sender reference"), max_length=100, blank=True)
+    receiver_reference = models.CharField(_("receiver reference"), max_length=100, blank=True)
+    item_name = models.CharField(_("price item"), max_length=200)
+    quantity = models.DecimalField(_("quantity"), max_digits=12, decimal_places=3, default=Decimal(1))
+    unit = models.CharField(_("unit"), max_length=20, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=14, decimal_places=4)
+    amount = MoneyField(_("amount"), help_text=_("Net amount: quantity x unit price, rounded to cents."))
+    vat_rate = models.ForeignKey(VatRate, verbose_name=_("VAT rate"), on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+", help_text=_("Sales account from account coding; blank = from the "
+                                                              "customer or VAT rate."))
+    economic_units = models.ManyToManyField(EconomicUnit, verbose_name=_("economic units"), blank=True,
+                                            related_name="+")
 
     class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
         ordering = ["invoice", "position", "id"]
 
     def __str__(self):
@@ -414,17 +464,22 @@ class InvoiceLine(models.Model):
 class AccountCodingEntry(models.Model):
     """Account coding created when a period closes: debit positive, credit negative."""
 
-    period = models.ForeignKey(InvoicePeriod, on_delete=models.CASCADE, related_name="coding_entries")
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="coding_entries")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
-    vat_rate = models.ForeignKey(VatRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    amount = MoneyField(help_text="Debit positive, credit negative.")
-    economic_unit = models.ForeignKey(EconomicUnit, on_delete=models.PROTECT, null=True, blank=True,
+    period = models.ForeignKey(InvoicePeriod, verbose_name=_("period"), on_delete=models.CASCADE,
+                               related_name="coding_entries")
+    invoice = models.ForeignKey(Invoice, verbose_name=_("invoice"), on_delete=models.CASCADE,
+                                related_name="coding_entries")
+    account = models.ForeignKey(Account, verbose_name=_("account"), on_delete=models.PROTECT, related_name="+")
+    vat_rate = models.ForeignKey(VatRate, verbose_name=_("VAT rate"), on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    amount = MoneyField(_("amount"), help_text=_("Debit positive, credit negative."))
+    economic_unit = models.ForeignKey(EconomicUnit, verbose_name=_("economic unit"), on_delete=models.PROTECT,
+                                      null=True, blank=True,
                                       related_name="+")
-    text = models.CharField(max_length=200, blank=True)
+    text = models.CharField(_("text"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name_plural = "account coding entries"
+        verbose_name = _("account coding entry")
+        verbose_name_plural = _("account coding entries")
         ordering = ["invoice", "id"]
 
     def __str__(self):

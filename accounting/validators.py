@@ -3,6 +3,7 @@ import re
 
 import pycountry
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
@@ -20,7 +21,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 def validate_currency_code(value: str) -> None:
     if not re.fullmatch(r"[A-Z]{3}", value or ""):
-        raise ValidationError(f"{value!r} is not an ISO 4217 currency code: use three capital letters, e.g. EUR.")
+        raise ValidationError(gettext("%(value)s is not an ISO 4217 currency code: use three capital "
+                                      "letters, e.g. EUR.") % {"value": repr(value)})
 
 
 #: Codes people type that ISO 3166 spells otherwise: the EU's VAT prefix for Greece, the UK's common name.
@@ -64,7 +66,8 @@ def validate_country_code(value: str) -> None:
 def validate_account_number(value: str) -> None:
     if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z._-]{0,19}", value or ""):
         raise ValidationError(
-            f"{value!r} is not an account number: use digits (and letters), e.g. 1210 or 3100, no spaces.")
+            gettext("%(value)s is not an account number: use digits (and letters), e.g. "
+                    "1210 or 3100, no spaces.") % {"value": repr(value)})
 
 
 def validate_estonian_registry_code(value: str) -> None:
@@ -72,8 +75,9 @@ def validate_estonian_registry_code(value: str) -> None:
         registrikood.validate(value)
     except StdnumError as exc:
         raise ValidationError(
-            f"{value} is not a valid Estonian registry code (registrikood): it must be 8 digits with a correct "
-            f"check digit, e.g. 10137025. ({exc.message})") from None
+            gettext("%(value)s is not a valid Estonian registry code (registrikood): it "
+                    "must be 8 digits with a correct check digit, e.g. 10137025. "
+                    "(%(message)s)") % {"value": value, "message": exc.message}) from None
 
 
 def validate_finnish_business_id(value: str) -> None:
@@ -81,8 +85,9 @@ def validate_finnish_business_id(value: str) -> None:
         ytunnus.validate(value)
     except StdnumError as exc:
         raise ValidationError(
-            f"{value} is not a valid Finnish business ID (Y-tunnus): use the form 1234567-8 with a correct "
-            f"check digit. ({exc.message})") from None
+            gettext("%(value)s is not a valid Finnish business ID (Y-tunnus): use the form "
+                    "1234567-8 with a correct check digit. (%(message)s)") % {"value": value,
+                                                                              "message": exc.message}) from None
 
 
 def validate_danish_cvr(value: str) -> None:
@@ -90,8 +95,8 @@ def validate_danish_cvr(value: str) -> None:
         cvr.validate(value)
     except StdnumError as exc:
         raise ValidationError(
-            f"{value} is not a valid Danish CVR number: it must be 8 digits with a correct check digit. "
-            f"({exc.message})") from None
+            gettext("%(value)s is not a valid Danish CVR number: it must be 8 digits with "
+                    "a correct check digit. (%(message)s)") % {"value": value, "message": exc.message}) from None
 
 
 CORPORATE_ID_VALIDATORS = {
@@ -188,8 +193,9 @@ def validate_iban(value: str) -> None:
         stdnum_iban.validate(value)
     except StdnumError as exc:
         raise ValidationError(
-            f"{value} is not a valid IBAN: check the country code, the two check digits and the account "
-            f"number. ({exc.message})") from None
+            gettext("%(value)s is not a valid IBAN: check the country code, the two check "
+                    "digits and the account number. (%(message)s)") % {"value": value,
+                                                                       "message": exc.message}) from None
 
 
 def validate_bic(value: str) -> None:
@@ -198,7 +204,8 @@ def validate_bic(value: str) -> None:
     try:
         stdnum_bic.validate(value)
     except StdnumError as exc:
-        raise ValidationError(f"{value} is not a valid BIC: use 8 or 11 characters, e.g. HABAEE2X. ({exc.message})") \
+        raise ValidationError(gettext("%(value)s is not a valid BIC: use 8 or 11 characters, e.g. HABAEE2X. "
+                                      "(%(message)s)") % {"value": value, "message": exc.message}) \
             from None
 
 
@@ -219,7 +226,7 @@ def finnish_reference_check_digit(base: str) -> str:
 def make_finnish_reference(base: str | int) -> str:
     base = str(base)
     if not base.isdigit():
-        raise ValueError("A Finnish reference number is built from digits only.")
+        raise ValueError(gettext("A Finnish reference number is built from digits only."))
     base = base.lstrip("0") or "0"
     if len(base) < 3:
         base = base.rjust(3, "1")  # the standard requires at least 4 digits including the check digit
@@ -244,11 +251,11 @@ def validate_reference_number(value: str) -> None:
     compacted = re.sub(r"\s", "", value).upper()
     if compacted.startswith("RF"):
         if not iso11649.is_valid(compacted):
-            raise ValidationError(f"{value} is not a valid RF creditor reference (ISO 11649): check the two "
-                                  f"digits after RF.")
+            raise ValidationError(gettext("%(value)s is not a valid RF creditor reference (ISO 11649): check the "
+                                          "two digits after RF.") % {"value": value})
     elif not is_valid_finnish_reference(compacted):
-        raise ValidationError(f"{value} is not a valid Finnish reference number: 4-20 digits ending in the "
-                              f"7-3-1 check digit.")
+        raise ValidationError(gettext("%(value)s is not a valid Finnish reference number: 4-20 digits ending "
+                                      "in the 7-3-1 check digit.") % {"value": value})
 
 
 def format_finnish_reference(value: str) -> str:
@@ -268,4 +275,5 @@ def format_rf_reference(value: str) -> str:
 def refuse_formula(value: str) -> None:
     """Text that a spreadsheet would run as a formula is refused, not stored."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        raise ValidationError(f"{value!r} looks like a spreadsheet formula; remove the leading {value[0]!r}.")
+        raise ValidationError(gettext("%(value)s looks like a spreadsheet formula; remove the leading "
+                                      "%(value2)s.") % {"value": repr(value), "value2": repr(value[0])})

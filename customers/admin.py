@@ -1,5 +1,6 @@
 """The Customers window ("Kliendid"): General, Details, Invoice information tabs and Account coding."""
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from portal.importexport import PortalImportExportMixin
 
@@ -12,8 +13,8 @@ class CustomerSalesAccountInline(admin.TabularInline):
     extra = 0
     fields = ["vat_rate", "account"]
     autocomplete_fields = ["vat_rate", "account"]
-    verbose_name = "sales account"
-    verbose_name_plural = "Account coding (one sales account per VAT rate)"
+    verbose_name = _("sales account")
+    verbose_name_plural = _("Account coding (one sales account per VAT rate)")
 
 
 @admin.register(Customer)
@@ -28,10 +29,10 @@ class CustomerAdmin(PortalImportExportMixin, admin.ModelAdmin):
     autocomplete_fields = ["office", "region", "payment_condition", "currency"]
     inlines = [CustomerSalesAccountInline]
     fieldsets = [
-        ("General", {"fields": ["office", "region", "code", "name", "sales_ledger_number", "corporate_id",
+        (_("General"), {"fields": ["office", "region", "code", "name", "sales_ledger_number", "corporate_id",
                                 "country"]}),
-        ("Details", {"fields": ["vat_number", "edi_code", "ovt_number"]}),
-        ("Invoice information (Arveteave)", {"fields": [
+        (_("Details"), {"fields": ["vat_number", "edi_code", "ovt_number"]}),
+        (_("Invoice information"), {"fields": [
             "invoice_name", "invoice_address", "invoice_address2", "invoice_postal_code", "invoice_city",
             "invoice_country", "invoice_email", "export_setting", "payment_condition", "currency",
             "language"]}),

@@ -2,12 +2,20 @@
 
 Every error a user or support sees is one of these codes with its ``{0}`` parameters filled in, so the
 log can be filtered by code forever, while the wording stays the one the seeds document.
+
+The English texts are what the log stores and what the translations are keyed on (they are marked with
+gettext_noop, so makemessages collects them). A page shows a stored message in its reader's language with
+``localized_message``: the code's text, translated, filled with the stored parameters.
 """
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounting.services.coding import MESSAGES as CODING_MESSAGES
+
+#: Every catalogue by its target name (the prefix of its qualified codes), filled as catalogues are made.
+_CATALOGUES: dict[str, "Catalogue"] = {}
 
 
 @dataclass(frozen=True)
@@ -15,11 +23,26 @@ class Catalogue:
     target: str  # e.g. "efinancials"; codes are stored as "<target>.<code>"
     display_name: str
     messages: dict[str, str] = field(default_factory=dict)
+    #: Codes whose English text was made from a shared template naming the target ({target}): the template
+    #: is the translation's key, and the translation is filled with the target's name in the same way.
+    shared: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self):
+        _CATALOGUES[self.target] = self
 
     def text(self, code: str, *params) -> str:
+        """The message in English: what the log stores."""
         template = self.messages.get(code)
         if template is None:
             raise KeyError(f"{self.target} has no message {code!r}")
+        return template.format(*[_param_text(p) for p in params])
+
+    def localized(self, code: str, *params) -> str:
+        """The message in the active language (English where no translation exists)."""
+        if code in self.shared:
+            template = gettext(self.shared[code]).format(target=self.display_name)
+        else:
+            template = gettext(self.messages[code])
         return template.format(*[_param_text(p) for p in params])
 
     def qualified(self, code: str) -> str:
@@ -35,22 +58,55 @@ def _param_text(value) -> str:
     return str(value)
 
 
+def param_text(value) -> str:
+    """A parameter as it appears in a message (a list as "a, b"): how the log stores parameters."""
+    return _param_text(value)
+
+
+def catalogue_for(target: str) -> "Catalogue | None":
+    """The catalogue whose codes start with ``target.`` (every registered target's is loaded first)."""
+    if target not in _CATALOGUES:
+        from .connectors import registry
+
+        registry.targets()
+    return _CATALOGUES.get(target)
+
+
+def localized_message(code: str, params, stored: str) -> str:
+    """A stored message in the reader's language: the code's text translated and filled with ``params``.
+
+    Only when the stored text is exactly what the code and parameters make in English: a message the engine
+    extended (or one of a code this portal no longer knows) is shown as stored, so nothing is ever lost.
+    """
+    target, _, short = (code or "").partition(".")
+    catalogue = catalogue_for(target) if short else None
+    if catalogue is None or not catalogue.has(short):
+        return stored
+    params = list(params or ())
+    try:
+        if catalogue.text(short, *params) != stored:
+            return stored
+        return catalogue.localized(short, *params)
+    except (IndexError, KeyError, ValueError):
+        return stored
+
+
 # What every connector's transport can raise, in the wording of E-Financials' article (seed 000), the one
 # Opter article that lists them. ``target_catalogue`` writes them in each target's name; a target whose
 # article words one differently (Procountor's "Too many calls") overrides it.
 TRANSPORT_MESSAGES = {
-    "cannot_connect": "It was not possible to connect to {target}. {{0}}.",
-    "timed_out": "The call to {target} timed out.",
-    "unsuccessful_status": "The API call to {target} was unsuccessful. Status code {{0}}.",
-    "credentials": "The user credentials were not accepted by {target}. Status code {{0}}.",
-    "too_many_calls": "The API call to {target} was unsuccessful. Status code {{0}}.",
-    "unknown_error": "An unknown error occurred in the API call to {target}: {{0}}.",
-    "unparsable": "It was not possible to interpret the response from {target}: {{0}}.",
-    "call_unsuccessful": "Call to {target} {{0}} was unsuccessful. Status code {{1}}.",
-    "call_cancelled": "The call to {target} was cancelled.",
-    "export_cancelled": "The invoice export to {target} was cancelled.",
-    "already_exists": "The following invoices {{0}} already exist in {target}.",
-    "invoice_file_not_generated": "The invoice file could not be generated.",
+    "cannot_connect": gettext_noop("It was not possible to connect to {target}. {{0}}."),
+    "timed_out": gettext_noop("The call to {target} timed out."),
+    "unsuccessful_status": gettext_noop("The API call to {target} was unsuccessful. Status code {{0}}."),
+    "credentials": gettext_noop("The user credentials were not accepted by {target}. Status code {{0}}."),
+    "too_many_calls": gettext_noop("The API call to {target} was unsuccessful. Status code {{0}}."),
+    "unknown_error": gettext_noop("An unknown error occurred in the API call to {target}: {{0}}."),
+    "unparsable": gettext_noop("It was not possible to interpret the response from {target}: {{0}}."),
+    "call_unsuccessful": gettext_noop("Call to {target} {{0}} was unsuccessful. Status code {{1}}."),
+    "call_cancelled": gettext_noop("The call to {target} was cancelled."),
+    "export_cancelled": gettext_noop("The invoice export to {target} was cancelled."),
+    "already_exists": gettext_noop("The following invoices {{0}} already exist in {target}."),
+    "invoice_file_not_generated": gettext_noop("The invoice file could not be generated."),
 }
 
 # Why a connection failed, in plain words: the {0} of "It was not possible to connect to ... {0}." and of
@@ -84,10 +140,12 @@ def target_catalogue(target: str, display_name: str, messages: dict[str, str], *
     """A target's catalogue: the shared transport messages in its name (``transport`` overrides some),
     the account-coding messages, then the target's own ``messages``."""
     texts = {code: template.format(target=display_name) for code, template in TRANSPORT_MESSAGES.items()}
+    shared = {code: template for code, template in TRANSPORT_MESSAGES.items()
+              if code not in (transport or {}) and code not in messages}
     texts.update(transport or {})
     texts.update(CODING_MESSAGES)
     texts.update(messages)
-    return Catalogue(target=target, display_name=display_name, messages=texts)
+    return Catalogue(target=target, display_name=display_name, messages=texts, shared=shared)
 
 
 # Codes the engine itself raises, whatever the target.
@@ -95,33 +153,35 @@ ENGINE = Catalogue(
     target="engine",
     display_name="Export engine",
     messages={
-        "setup_blocked": "The export {0} cannot start: {1}",
-        "no_exports": "No invoice export applies to invoice {0}: its customer has no invoice export setting and "
-                      "there is no default invoice export setting.",
-        "in_flight_elsewhere": "Invoice {0} is being sent to {1} by another run; it was not sent again.",
-        "attempts_exhausted": "Invoice {0} was not sent to {1} after {2} attempts: {3}",
-        "run_crashed": "The export stopped unexpectedly: {0}",
-        "preview_built": "Preview of invoice {0} for {1}: nothing was sent.",
-        "sent": "Invoice {0} was sent to {1}.",
-        "reconciled": "Invoice {0} was found in {1} after an unanswered call; it was not sent again.",
-        "retrying": "Attempt {0} for invoice {1} failed ({2}); trying again in {3} s.",
-        "pdf_failed": "The invoice file could not be generated.",
-        "pdf_attach_warning": "The Opter invoice in PDF format could not be attached to invoice {0}: {1}",
-        "cancelled": "The invoice export was cancelled.",
-        "run_started": "Export started: {0} invoice(s), {1} item(s).",
-        "run_finished": "Export finished: {0} exported, {1} skipped, {2} failed.",
-        "exported_by_run": "It was exported by run #{0} on {1}.",
-        "sent_again": "Invoice {0} was exported by run #{1}, but {2} no longer holds it; it is sent again.",
-        "handed_over": "Invoice {0} was left unfinished here; run #{1} finishes it.",
-        "waiting_for_export": "Waiting for run {0} to finish sending to the same export.",
-        "waiting_for_confirmation": "Waiting for the target system to confirm invoices.",
-        "waiting_in_flight": "Waiting for invoices another run is sending.",
-        "stopped": "The export was stopped before it finished; resume it to send the rest.",
-        "cancelled_by": "The export was cancelled by {0}.",
-        "requeued": "Nobody was working on this export any more (its worker stopped); it was queued again.",
-        "resumed": "Resumed by {0}.",
-        "cancel_requested": "{0} asked to cancel the export; it stops after the calls in flight.",
-        "pending": "Invoice {0} was sent to {1}; waiting for {1} to confirm it.",
-        "confirmed": "Invoice {0} was confirmed by {1}.",
+        "setup_blocked": gettext_noop("The export {0} cannot start: {1}"),
+        "no_exports": gettext_noop("No invoice export applies to invoice {0}: its customer has no invoice export "
+                                   "setting and there is no default invoice export setting."),
+        "in_flight_elsewhere": gettext_noop("Invoice {0} is being sent to {1} by another run; it was not sent again."),
+        "attempts_exhausted": gettext_noop("Invoice {0} was not sent to {1} after {2} attempts: {3}"),
+        "run_crashed": gettext_noop("The export stopped unexpectedly: {0}"),
+        "preview_built": gettext_noop("Preview of invoice {0} for {1}: nothing was sent."),
+        "sent": gettext_noop("Invoice {0} was sent to {1}."),
+        "reconciled": gettext_noop("Invoice {0} was found in {1} after an unanswered call; it was not sent again."),
+        "retrying": gettext_noop("Attempt {0} for invoice {1} failed ({2}); trying again in {3} s."),
+        "pdf_failed": gettext_noop("The invoice file could not be generated."),
+        "pdf_attach_warning": gettext_noop("The Opter invoice in PDF format could not be attached to invoice {0}: {1}"),
+        "cancelled": gettext_noop("The invoice export was cancelled."),
+        "run_started": gettext_noop("Export started: {0} invoice(s), {1} item(s)."),
+        "run_finished": gettext_noop("Export finished: {0} exported, {1} skipped, {2} failed."),
+        "exported_by_run": gettext_noop("It was exported by run #{0} on {1}."),
+        "sent_again": gettext_noop("Invoice {0} was exported by run #{1}, but {2} no longer holds it; it is sent "
+                                   "again."),
+        "handed_over": gettext_noop("Invoice {0} was left unfinished here; run #{1} finishes it."),
+        "waiting_for_export": gettext_noop("Waiting for run {0} to finish sending to the same export."),
+        "waiting_for_confirmation": gettext_noop("Waiting for the target system to confirm invoices."),
+        "waiting_in_flight": gettext_noop("Waiting for invoices another run is sending."),
+        "stopped": gettext_noop("The export was stopped before it finished; resume it to send the rest."),
+        "cancelled_by": gettext_noop("The export was cancelled by {0}."),
+        "requeued": gettext_noop("Nobody was working on this export any more (its worker stopped); it was queued "
+                                 "again."),
+        "resumed": gettext_noop("Resumed by {0}."),
+        "cancel_requested": gettext_noop("{0} asked to cancel the export; it stops after the calls in flight."),
+        "pending": gettext_noop("Invoice {0} was sent to {1}; waiting for {1} to confirm it."),
+        "confirmed": gettext_noop("Invoice {0} was confirmed by {1}."),
     },
 )

@@ -220,15 +220,15 @@ class CodeTranslationForm(forms.ModelForm):
         vat_rate, payment_condition = cleaned_data.get("vat_rate"), cleaned_data.get("payment_condition")
         if kind == CodeKind.TAX_RATE:
             if vat_rate is None:
-                self.add_error("vat_rate", "Choose the VAT rate this code translates (kind Tax rates).")
+                self.add_error("vat_rate", _("Choose the VAT rate this code translates (kind Tax rates)."))
             if payment_condition is not None:
-                self.add_error("payment_condition", "Leave the payment condition empty for a Tax rates code.")
+                self.add_error("payment_condition", _("Leave the payment condition empty for a Tax rates code."))
         elif kind == CodeKind.PAYMENT_CONDITION:
             if payment_condition is None:
                 self.add_error("payment_condition",
-                               "Choose the payment condition this code translates (kind Payment condition).")
+                               _("Choose the payment condition this code translates (kind Payment condition)."))
             if vat_rate is not None:
-                self.add_error("vat_rate", "Leave the VAT rate empty for a Payment condition code.")
+                self.add_error("vat_rate", _("Leave the VAT rate empty for a Payment condition code."))
         self._check_with_target(kind, vat_rate if kind == CodeKind.TAX_RATE else payment_condition)
         return cleaned_data
 

@@ -4,6 +4,8 @@ Most types take one ``parameter=value`` per line; Netvisor takes a single word, 
 invoice. Any parameter left out keeps its default. The schemas live with their targets; this module
 is the one place the rest of the portal asks.
 """
+from django.utils.translation import gettext
+
 from .connectors import registry
 from .connectors.start_text import StartTextError
 
@@ -22,5 +24,5 @@ def describe_parameters(export_type: str) -> str:
     """Help text listing the parameters a type accepts."""
     declared = registry.find(export_type)
     if declared is None:
-        return "This type takes no start-text parameters."
+        return gettext("This type takes no start-text parameters.")
     return declared.start_text.describe()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +22,7 @@ from accounting.models import InvoicePeriod
 from .forms_run import ExportInvoicesForm
 from .models import ExportItem, ExportRun, InvoiceExport, ItemState, RunStatus
 from .services import actions, plan_preview, planning, run_report
+from .services.messages import event_message, item_messages, run_texts
 from .services.setup_check import check_export
 
 
@@ -101,15 +102,15 @@ def _run_items(run, show=""):
     return items.filter(state__in=run_report.FILTERS[show]) if show else items
 
 
-def _row(item) -> dict:
+def _row(item, shown: dict[int, str]) -> dict:
     return {
         "id": item.pk,
         "invoice": item.invoice.number,
         "customer": item.invoice.customer.name,
         "export": item.export.name,
         "state": item.state,
-        "state_label": item.get_state_display(),
-        "message": item.last_error_message or item.warning_message,
+        "state_label": str(item.get_state_display()),
+        "message": shown.get(item.pk, ""),
         "remote_id": item.remote_id,
         "pdf_url": reverse("exports:invoice_pdf", args=[item.invoice_id]) if item.export.include_pdf_copy
         or item.is_preview else "",
@@ -121,7 +122,13 @@ def _row(item) -> dict:
 
 def _page_of_rows(run, show, page_number):
     page = Paginator(_run_items(run, show), ROWS_PER_PAGE).get_page(page_number)
-    return page, [_row(item) for item in page.object_list]
+    return page, _rows(list(page.object_list))
+
+
+def _rows(items) -> list[dict]:
+    """The rows of ``items``, their messages in the reader's language."""
+    shown = item_messages(items)
+    return [_row(item, shown) for item in items]
 
 
 def _changed_rows(run, since, show, after_id=None):
@@ -132,20 +139,29 @@ def _changed_rows(run, since, show, after_id=None):
     if after_id is not None:
         newer |= Q(updated_at=since, pk__gt=after_id)
     changed = _run_items(run, show).filter(newer).order_by("updated_at", "pk")[:ROWS_PER_PAGE]
-    return [_row(item) for item in changed]
+    return _rows(list(changed))
 
 
 def run_summary(run: ExportRun) -> dict:
     stalled = run.is_stalled
     told = run_report.outcome(run)
+    texts = run_texts(run)
     return {"id": run.pk, "status": "stalled" if stalled else run.status,
-            "outcome": told.key, "status_label": told.label, "reason": told.reason,
-            "note": run.note, "can_resume": stalled or run.status == RunStatus.STOPPED,
+            "outcome": told.key, "status_label": told.label, "reason": _reason_shown(run, told.reason, texts),
+            "note": texts["note"], "can_resume": stalled or run.status == RunStatus.STOPPED,
             "can_cancel": not run.is_finished and not run.cancel_requested_at,
             "to_export": run.to_export, "exported": run.exported, "previewed": run.previewed,
             "skipped": run.skipped, "failed": run.failed,
             "done": run.done, "percent": run.percent, "finished": run.is_finished,
-            "failure_message": told.reason, "preview": run.is_preview}
+            "failure_message": _reason_shown(run, told.reason, texts), "preview": run.is_preview}
+
+
+def _reason_shown(run, reason: str, texts: dict[str, str]) -> str:
+    """The outcome's reason in the reader's language: the run's own failure, or its most common item message."""
+    if not reason or reason == run.failure_message:
+        return texts["failure_message"] if reason else ""
+    item = run.items.filter(last_error_message=reason).first()
+    return item_messages([item]).get(item.pk, reason) if item else reason
 
 
 @login_required
@@ -157,14 +173,16 @@ def run_detail(request, pk):
     filters = [{"key": key, "label": label, "count": counts[key], "active": key == show}
                for key, label in run_report.FILTER_LABELS.items()]
     page, rows = _page_of_rows(run, show, request.GET.get("page"))
+    events = list(run.events.select_related("item__invoice").order_by("-created_at", "-id")[:50])
+    for event in events:
+        event.shown_message = event_message(event)
     return render(request, "exports/run.html", _context(
         request, title=gettext("Invoice export #%(number)s") % {"number": run.pk}, run=run,
         summary=run_summary(run), rows=rows, page=page, page_query=urlencode({"show": show} if show else {}),
         rendered_at=timezone.now().isoformat(), show=show, filters=filters,
         show_states=" ".join(run_report.FILTERS.get(show, ())),
         can_retry=request.user.has_perm("exports.retry_export") and run.is_finished and run.failed > 0,
-        can_control=request.user.has_perm("exports.cancel_export"),
-        events=run.events.select_related("item__invoice").order_by("-created_at", "-id")[:50]))
+        can_control=request.user.has_perm("exports.cancel_export"), events=events))
 
 
 @login_required
@@ -211,9 +229,10 @@ def retry_failed(request, pk):
     run = _run_for(request, pk)
     count = actions.retry_failed(run, user=request.user)
     if count:
-        messages.success(request, f"Retrying {count} invoice(s).")
+        messages.success(request, ngettext("Retrying %(count)s invoice.", "Retrying %(count)s invoices.", count)
+                         % {"count": count})
     else:
-        messages.info(request, "There is nothing to retry in this export.")
+        messages.info(request, gettext("There is nothing to retry in this export."))
     return redirect("exports:run", pk=run.pk)
 
 
@@ -223,9 +242,9 @@ def retry_failed(request, pk):
 def resume_run(request, pk):
     run = _run_for(request, pk)
     if actions.resume(run, user=request.user):
-        messages.success(request, "The export goes on where it stopped.")
+        messages.success(request, gettext("The export goes on where it stopped."))
     else:
-        messages.info(request, "This export is not stopped or stalled: there is nothing to resume.")
+        messages.info(request, gettext("This export is not stopped or stalled: there is nothing to resume."))
     return redirect("exports:run", pk=run.pk)
 
 
@@ -235,10 +254,10 @@ def resume_run(request, pk):
 def cancel_run(request, pk):
     run = _run_for(request, pk)
     if actions.cancel(run, user=request.user):
-        messages.warning(request, "The export stops after the calls in flight; the invoices not sent yet are "
-                                  "marked as cancelled and can be sent later with Retry failed.")
+        messages.warning(request, gettext("The export stops after the calls in flight; the invoices not sent yet "
+                                          "are marked as cancelled and can be sent later with Retry failed."))
     else:
-        messages.info(request, "This export has already ended.")
+        messages.info(request, gettext("This export has already ended."))
     return redirect("exports:run", pk=run.pk)
 
 
@@ -248,4 +267,4 @@ def check_setup(request, pk):
     export = get_object_or_404(InvoiceExport, pk=pk)
     report = check_export(export)
     return render(request, "exports/check_setup.html", _context(
-        request, title=f"Check setup: {export.name}", export=export, report=report))
+        request, title=gettext("Check setup: %(export)s") % {"export": export.name}, export=export, report=report))

@@ -36,6 +36,8 @@ from django.core.exceptions import (
 from django.core.files.storage import FileSystemStorage
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
@@ -100,7 +102,7 @@ def parse_decimal(value) -> Decimal | None:
     thousands. A leading minus is a negative number here, never a formula.
     """
     if isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a number.")
+        raise ValueError(gettext("%(value)s is not a number.") % {"value": repr(value)})
     if value is None:
         return None
     if isinstance(value, Decimal):
@@ -113,7 +115,8 @@ def parse_decimal(value) -> Decimal | None:
     if not original:
         return None
     if original.startswith(("=", "@")):
-        raise ValueError(f"{original!r} looks like a spreadsheet formula; type the number itself.")
+        raise ValueError(gettext("%(original)s looks like a spreadsheet formula; type the number itself.")
+                         % {"original": repr(original)})
     text = _SPACES.sub("", original.replace("\u2212", "-"))
     commas, dots = text.count(","), text.count(".")
     if commas and dots:
@@ -126,11 +129,13 @@ def parse_decimal(value) -> Decimal | None:
     elif dots > 1:
         text = text.replace(".", "")
     if not _PLAIN_NUMBER.fullmatch(text):
-        raise ValueError(f"{original!r} is not a number: write it like 24,5 or 1 234,56.")
+        raise ValueError(gettext("%(original)s is not a number: write it like 24,5 or 1 234,56.")
+                         % {"original": repr(original)})
     try:
         return Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"{original!r} is not a number: write it like 24,5 or 1 234,56.") from None
+        raise ValueError(gettext("%(original)s is not a number: write it like 24,5 or 1 234,56.")
+                         % {"original": repr(original)}) from None
 
 
 class DecimalWidget(widgets.DecimalWidget):
@@ -151,7 +156,7 @@ class IntegerWidget(widgets.IntegerWidget):
         if number is None:
             return None
         if number != number.to_integral_value():
-            raise ValueError(f"{value!r} is not a whole number.")
+            raise ValueError(gettext("%(value)s is not a whole number.") % {"value": repr(value)})
         return int(number)
 
     def render(self, value, obj=None, **kwargs):
@@ -176,8 +181,8 @@ class BooleanWidget(widgets.BooleanWidget):
             return True
         if word in self.FALSE_WORDS:
             return False
-        raise ValueError(f"{value!r} is not yes or no: write 1 or 0 "
-                         f"(also true/false, jah/ei, kyllä/ei, ja/nej).")
+        raise ValueError(gettext("%(value)s is not yes or no: write 1 or 0 (also true/false, jah/ei, "
+                                 "kyllä/ei, ja/nej).") % {"value": repr(value)})
 
 
 class DateWidget(widgets.DateWidget):
@@ -204,7 +209,7 @@ class DateWidget(widgets.DateWidget):
                 return datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        raise ValueError(f"{text!r} is not a date: write 2026-11-20 or 20.11.2026.")
+        raise ValueError(gettext("%(text)s is not a date: write 2026-11-20 or 20.11.2026.") % {"text": repr(text)})
 
 
 class ChoiceWidget(widgets.Widget):
@@ -226,7 +231,7 @@ class ChoiceWidget(widgets.Widget):
             if text.lower() in (str(stored).lower(), label.lower()):
                 return stored
         allowed = ", ".join(str(stored) for stored, _ in self.choices if stored != "")
-        raise ValueError(f"{text!r} is not one of {allowed}.")
+        raise ValueError(gettext("%(text)s is not one of %(allowed)s.") % {"text": repr(text), "allowed": allowed})
 
     def render(self, value, obj=None, **kwargs):
         if isinstance(value, int) and (kwargs.get("force_native_type") or not self.coerce_to_string):
@@ -306,8 +311,12 @@ class KeyWidget(widgets.ForeignKeyWidget):
         obj = self.lookup(text, row)
         if obj is None:
             where = ", ".join(f"{column} {cell_text((row or {}).get(column))!r}" for column in self.scope.values())
-            raise ValueError(f"Unknown {self.label} {text!r}{f' ({where})' if where else ''}: add it first, or "
-                             f"import its file before this one.")
+            if where:
+                raise ValueError(gettext("Unknown %(label)s %(value)s (%(where)s): add it first, or import its file "
+                                         "before this one.")
+                                 % {"label": self.label, "value": repr(text), "where": where})
+            raise ValueError(gettext("Unknown %(label)s %(value)s: add it first, or import its file before this one.")
+                             % {"label": self.label, "value": repr(text)})
         return obj
 
     def render(self, value, obj=None, **kwargs):
@@ -501,8 +510,9 @@ class PortalResource(resources.ModelResource):
         earlier = getattr(self._loader, "repeats", {}).get(self._row_number)
         if earlier:
             key_column = self.fields[self.get_import_id_fields()[0]].column_name
-            errors[key_column] = [ValidationError(f"Row {earlier} has the same {key_column}: name each row "
-                                                  f"once in a file.")]
+            errors[key_column] = [ValidationError(
+                gettext("Row %(earlier)s has the same %(column)s: name each row once in a file.")
+                % {"earlier": earlier, "column": key_column})]
         for key, message in self.check_row(instance, row, errors).items():
             errors.setdefault(key, []).append(ValidationError(message))
         if errors:
@@ -528,7 +538,8 @@ class PortalResource(resources.ModelResource):
                 model_field = instance._meta.get_field(field.attribute)
                 if (field.attribute not in errors and not model_field.blank
                         and getattr(instance, model_field.attname) is None):
-                    errors[field.attribute] = [ValidationError(f"Enter the {field.widget.label}.")]
+                    errors[field.attribute] = [ValidationError(gettext("Enter the %(label)s.")
+                                                               % {"label": field.widget.label})]
         try:
             instance.clean_fields(exclude=set(errors) | key_fields | set(self.saved_with_the_row))
         except ValidationError as exc:
@@ -679,14 +690,14 @@ def preview_rows(result, limit: int) -> tuple[list[dict], int]:
 
     Returns the rows for the table and how many ok rows were left out (they are in the totals).
     """
-    labels = {RowResult.IMPORT_TYPE_NEW: "New", RowResult.IMPORT_TYPE_UPDATE: "Update",
-              RowResult.IMPORT_TYPE_SKIP: "Skip", RowResult.IMPORT_TYPE_DELETE: "Delete"}
+    labels = {RowResult.IMPORT_TYPE_NEW: gettext("New"), RowResult.IMPORT_TYPE_UPDATE: gettext("Update"),
+              RowResult.IMPORT_TYPE_SKIP: gettext("Skip"), RowResult.IMPORT_TYPE_DELETE: gettext("Delete")}
     shown, hidden = [], 0
     for index, row_result in enumerate(result.rows, 1):
         number = getattr(row_result, "number", None) or index
         problems = getattr(row_result, "problems", None)
         if problems:
-            shown.append({"number": number, "status": "error", "label": "Error", "problems": problems,
+            shown.append({"number": number, "status": "error", "label": gettext("Error"), "problems": problems,
                           "cells": [row_result.cells.get(h, "") for h in result.diff_headers]})
             continue
         if number > limit:
@@ -800,18 +811,19 @@ class PortalImportExportMixin(ImportExportMixin):
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             # Rows changed between preview and confirm; the import was rolled back as a whole.
-            failed = [f"row {r.number}: {'; '.join(r.problems)}" for r in result.rows
+            failed = [gettext("row %(number)s: %(problems)s") % {"number": r.number, "problems": "; ".join(r.problems)}
+                      for r in result.rows
                       if getattr(r, "problems", None)][:5]
             failed += [str(error.error) for error in result.base_errors][:5]
-            messages.error(request, "Nothing was imported: " + " | ".join(failed))
+            messages.error(request, gettext("Nothing was imported: %(rows)s") % {"rows": " | ".join(failed)})
             return HttpResponseRedirect(reverse(
                 f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_import"))
         return super().process_result(result, request)
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, UnicodeDecodeError):
-            form.add_error("import_file", "The file is not UTF-8 text. In Excel use Save as > "
-                                          "CSV UTF-8 (comma delimited), or upload the .xlsx file.")
+            form.add_error("import_file", _("The file is not UTF-8 text. In Excel use Save as > "
+                                          "CSV UTF-8 (comma delimited), or upload the .xlsx file."))
         else:
             super().add_data_read_fail_error_to_form(form, e)
 
@@ -819,6 +831,7 @@ class PortalImportExportMixin(ImportExportMixin):
         instances = [r.instance for r in result.rows if getattr(r, "instance", None) is not None]
         what = (instances[0]._meta if instances else self.opts).verbose_name_plural
         totals = result.totals
-        messages.success(request, f"Import finished: {totals[RowResult.IMPORT_TYPE_NEW]} new, "
-                                  f"{totals[RowResult.IMPORT_TYPE_UPDATE]} updated and "
-                                  f"{totals[RowResult.IMPORT_TYPE_SKIP]} unchanged {what}.")
+        messages.success(request, gettext("Import finished: %(new)s new, %(updated)s updated and %(unchanged)s "
+                                          "unchanged %(what)s.")
+                         % {"new": totals[RowResult.IMPORT_TYPE_NEW], "updated": totals[RowResult.IMPORT_TYPE_UPDATE],
+                            "unchanged": totals[RowResult.IMPORT_TYPE_SKIP], "what": what})

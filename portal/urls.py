@@ -1,14 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
-admin.site.site_header = "Invoice export portal"
-admin.site.site_title = "Invoice export portal"
-admin.site.index_title = "Opter invoice exports"
+from . import views
+
+admin.site.site_header = _("Invoice export portal")
+admin.site.site_title = _("Invoice export portal")
+admin.site.index_title = _("Opter invoice exports")
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("exports/", include("exports.urls")),
     path("admin/", admin.site.urls),
 ]

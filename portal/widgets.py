@@ -7,6 +7,7 @@ from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounting.services.defaults import default_removal_message
 
@@ -52,10 +53,11 @@ class WriteOnlySecretWidget(forms.Widget):
 
     def status_text(self) -> str:
         if not self.is_set:
-            return "not set"
+            return gettext("not set")
         if self.set_at is None:
-            return "set"
-        return f"set on {formats.date_format(timezone.localtime(self.set_at), 'DATETIME_FORMAT')}"
+            return gettext("set")
+        return gettext("set on %(date)s") % {"date": formats.date_format(timezone.localtime(self.set_at),
+                                                                          "DATETIME_FORMAT")}
 
     def format_value(self, value):
         # Whatever the form hands us (the stored secret, or what was typed into a form that failed
@@ -80,8 +82,8 @@ class WriteOnlySecretWidget(forms.Widget):
         if self.is_set:
             clear_control = format_html(
                 ' <label for="{}" class="vCheckboxLabel secret-clear">'
-                '<input type="checkbox" name="{}" id="{}"> clear</label>',
-                clear_id, self.clear_name(name), clear_id,
+                '<input type="checkbox" name="{}" id="{}"> {}</label>',
+                clear_id, self.clear_name(name), clear_id, gettext("clear"),
             )
         return format_html(
             '<input type="password" name="{}" id="{}"{}>'
@@ -115,7 +117,7 @@ class WriteOnlySecretField(forms.Field):
 
     def validate(self, value):
         if value.new_value and value.clear:
-            raise forms.ValidationError("Either type a new value or tick clear, not both.",
+            raise forms.ValidationError(_("Either type a new value or tick clear, not both."),
                                         code="secret_conflict")
 
     def has_changed(self, initial, data):

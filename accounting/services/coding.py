@@ -11,21 +11,22 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext, gettext_noop
 
 from ..models import Account, AccountCodingChart, AccountCodingChartAccount, ChartAccountRole, VatRate
 
 MESSAGES = {
     "no_accounts_for_period":
-        "There are no accounts for the period {0}. Make sure that there is an account for accounts "
-        "receivable in the account coding charts.",
+        gettext_noop("There are no accounts for the period {0}. Make sure that there is an account for accounts "
+                     "receivable in the account coding charts."),
     "no_receivable_account":
-        "For the period {0}, there is no account for accounts receivable or the account is incorrect.",
+        gettext_noop("For the period {0}, there is no account for accounts receivable or the account is incorrect."),
     "incorrect_receivable_account":
-        "The account for accounts receivable ({0}) is incorrect for the period {1}.",
+        gettext_noop("The account for accounts receivable ({0}) is incorrect for the period {1}."),
     "multiple_receivable_accounts":
-        "There are multiple accounts for accounts receivable ({0}) for the period {1}.",
+        gettext_noop("There are multiple accounts for accounts receivable ({0}) for the period {1}."),
     "no_sales_account":
-        "For the period {0}, there is no account for sales or the account is incorrect.",
+        gettext_noop("For the period {0}, there is no account for sales or the account is incorrect."),
 }
 
 
@@ -44,6 +45,13 @@ class AccountCodingError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    def localized(self) -> str:
+        """The message in the active language (as stored when it is not exactly the seed's text)."""
+        template = MESSAGES.get(self.code)
+        if template is None or template.format(*self.params) != self.message:
+            return self.message
+        return gettext(template).format(*self.params)
 
 
 def charts_valid_on(day: date) -> QuerySet[AccountCodingChart]:

@@ -6,6 +6,7 @@ old one and setting the new one in the same transaction, in that order.
 """
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext
 
 
 def _check_has_default_flag(instance: models.Model) -> None:
@@ -69,8 +70,9 @@ def save_keeping_one_default(instance: models.Model) -> models.Model:
 
 def default_removal_message(instance: models.Model) -> str:
     verbose = instance._meta.verbose_name
-    return (f"{instance} is the default {verbose}; there must always be one. Make another {verbose} the "
-            f"default instead (action \"Make default\").")
+    return (gettext("%(object)s is the default %(model)s; there must always be one. Make another %(model)s the "
+                    "default instead (action \"%(action)s\").")
+            % {"object": instance, "model": verbose, "action": gettext("Make default")})
 
 
 def can_delete_default(instance: models.Model) -> bool:

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..models import AccountCodingEntry, Invoice, InvoiceLine, InvoicePeriod
 from ..money import to_cents, vat_of
@@ -52,13 +53,13 @@ def close_period(period: InvoicePeriod, *, user=None) -> list[AccountCodingEntry
         if locked.is_closed:
             raise PeriodCloseError(
                 "already_closed",
-                f"The invoice period {locked.name} was already closed on "
-                f"{timezone.localtime(locked.closed_at):%Y-%m-%d %H:%M}; its account coding exists. "
-                f"Correct its invoices with correction invoices instead.")
+                gettext("The invoice period %(period)s was already closed on %(when)s; its account coding exists. "
+                        "Correct its invoices with correction invoices instead.")
+                % {"period": locked.name, "when": f"{timezone.localtime(locked.closed_at):%Y-%m-%d %H:%M}"})
         try:
             entries = _code_invoices(locked)
         except AccountCodingError as exc:
-            raise PeriodCloseError(exc.code, exc.message) from exc
+            raise PeriodCloseError(exc.code, exc.localized()) from exc
         AccountCodingEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
 
         locked.closed_at = timezone.now()
@@ -142,18 +143,21 @@ def _code_invoices(period: InvoicePeriod) -> list[AccountCodingEntry]:
         balance = sum((entry.amount for entry in invoice_entries), ZERO)
         if balance != ZERO:
             credits = -sum((e.amount for e in invoice_entries[1:]), ZERO)
-            unbalanced.append(f"{number} (debit {to_cents(total)}, credit {credits})")
+            unbalanced.append(gettext("%(number)s (debit %(debit)s, credit %(credit)s)")
+                              % {"number": number, "debit": to_cents(total), "credit": credits})
             continue
         entries.extend(invoice_entries)
 
     if unbalanced:
         named = ", ".join(unbalanced[:NAMED_INVOICES])
-        more = f" and {len(unbalanced) - NAMED_INVOICES} more" if len(unbalanced) > NAMED_INVOICES else ""
+        if len(unbalanced) > NAMED_INVOICES:
+            named = gettext("%(named)s and %(count)s more") % {"named": named,
+                                                               "count": len(unbalanced) - NAMED_INVOICES}
         raise PeriodCloseError(
             "unbalanced",
-            f"The invoice period {label} cannot be closed: the account coding of invoice {named}{more} does "
-            f"not balance. The invoice total differs from the sum of its lines and VAT; recalculate the "
-            f"invoice totals and close the period again.")
+            gettext("The invoice period %(period)s cannot be closed: the account coding of invoice %(invoices)s "
+                    "does not balance. The invoice total differs from the sum of its lines and VAT; recalculate "
+                    "the invoice totals and close the period again.") % {"period": label, "invoices": named})
     return entries
 
 
@@ -166,11 +170,13 @@ def _refuse_rates_without_sales_tax_account(resolver, lines_by_invoice, label: s
             missing.append(rate)
     if missing:
         names = ", ".join(f"{rate.name} ({rate.percentage_label} %)" for rate in missing)
-        subject = f"the VAT rate {names} has" if len(missing) == 1 else f"the VAT rates {names} have"
-        raise PeriodCloseError(
-            "no_sales_tax_account",
-            f"The invoice period {label} cannot be closed: {subject} no active account for sales tax. "
-            f"Choose the Account sales tax under Economy > VAT rates.")
+        if len(missing) == 1:
+            text = gettext("The invoice period %(period)s cannot be closed: the VAT rate %(rates)s has no active "
+                           "account for sales tax. Choose the Account sales tax under Economy > VAT rates.")
+        else:
+            text = gettext("The invoice period %(period)s cannot be closed: the VAT rates %(rates)s have no active "
+                           "account for sales tax. Choose the Account sales tax under Economy > VAT rates.")
+        raise PeriodCloseError("no_sales_tax_account", text % {"period": label, "rates": names})
 
 
 def _primary_units(period: InvoicePeriod) -> dict[int, int]:

@@ -5,6 +5,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounting.admin import OneDefaultAdminMixin
 from portal.importexport import PortalImportExportMixin
@@ -19,11 +21,11 @@ CHECK_SETUP_PERMISSION = "exports.check_setup"
 def secret_status(export: InvoiceExport, name: str) -> str:
     """ "set on <date>" or "not set": all the admin ever shows of a secret."""
     if not getattr(export, name):
-        return "not set"
+        return gettext("not set")
     set_at = getattr(export, f"{name}_set_at")
     if set_at is None:
-        return "set"
-    return f"set on {formats.date_format(timezone.localtime(set_at), 'DATETIME_FORMAT')}"
+        return gettext("set")
+    return gettext("set on %(date)s") % {"date": formats.date_format(timezone.localtime(set_at), "DATETIME_FORMAT")}
 
 
 class CodeTranslationInline(admin.TabularInline):
@@ -31,9 +33,9 @@ class CodeTranslationInline(admin.TabularInline):
     form = CodeTranslationForm
     extra = 0
     fields = ["kind", "vat_rate", "payment_condition", "code"]
-    verbose_name = "code"
-    verbose_name_plural = ("Codes (Opter's VAT rates and payment conditions, and the target system's code "
-                           "for each)")
+    verbose_name = _("code")
+    verbose_name_plural = (_("Codes (Opter's VAT rates and payment conditions, and the target system's code "
+                           "for each)"))
 
 
 @admin.register(InvoiceExport)
@@ -87,23 +89,23 @@ class InvoiceExportAdmin(PortalImportExportMixin, admin.ModelAdmin):
         return [(title, {**options, "fields": [status.get(f, f) for f in options["fields"]]})
                 for title, options in fieldsets]
 
-    @admin.display(description="password")
+    @admin.display(description=_("password"))
     def password_status(self, obj):
         return secret_status(obj, "password")
 
-    @admin.display(description="client key")
+    @admin.display(description=_("client key"))
     def client_key_status(self, obj):
         return secret_status(obj, "client_key")
 
-    @admin.display(description="API token")
+    @admin.display(description=_("API token"))
     def api_token_status(self, obj):
         return secret_status(obj, "api_token")
 
-    @admin.display(description="secrets stored")
+    @admin.display(description=_("secrets stored"))
     def credentials(self, obj):
-        stored = [InvoiceExport._meta.get_field(name).verbose_name
+        stored = [str(InvoiceExport._meta.get_field(name).verbose_name)
                   for name in SECRET_FIELDS if getattr(obj, name)]
-        return ", ".join(stored) or "none"
+        return ", ".join(stored) or gettext("none")
 
     def has_check_setup_permission(self, request):
         return request.user.has_perm(CHECK_SETUP_PERMISSION)
@@ -133,11 +135,11 @@ class InvoiceExportSettingAdmin(PortalImportExportMixin, OneDefaultAdminMixin, a
         return (super().get_queryset(request).annotate(number_of_customers=Count("customers", distinct=True))
                 .prefetch_related("exports"))
 
-    @admin.display(description="exports")
+    @admin.display(description=_("exports"))
     def export_names(self, obj):
         return ", ".join(export.name for export in obj.exports.all()) or "-"
 
-    @admin.display(description="customers", ordering="number_of_customers")
+    @admin.display(description=_("customers"), ordering="number_of_customers")
     def customer_count(self, obj):
         return obj.number_of_customers
 
@@ -152,6 +154,6 @@ class CodeTranslationAdmin(PortalImportExportMixin, admin.ModelAdmin):
     list_select_related = ["export", "vat_rate", "payment_condition"]
     fields = ["export", "kind", "vat_rate", "payment_condition", "code"]
 
-    @admin.display(description="name (Opter)")
+    @admin.display(description=_("name (Opter)"))
     def opter_object(self, obj):
         return obj.opter_object

@@ -2,10 +2,13 @@
 from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from portal.admin_mixins import ReadOnlyAdminMixin
 
 from ..models import ExportEvent, ExportItem, ExportRun
+from ..services.messages import event_message
 from ..services.run_report import outcome
 
 
@@ -42,7 +45,7 @@ class ExportRunAdmin(ReadOnlyAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def status_badge(self, run):
         return outcome(run).label
 
@@ -54,7 +57,7 @@ class ExportRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description="")
     def open_run(self, run):
-        return format_html('<a href="{}">Open</a>', reverse("exports:run", args=[run.pk]))
+        return format_html('<a href="{}">{}</a>', reverse("exports:run", args=[run.pk]), gettext("Open"))
 
 
 class EventInline(admin.TabularInline):
@@ -77,20 +80,25 @@ class ExportItemAdmin(ReadOnlyAdmin):
     readonly_fields = [f.name for f in ExportItem._meta.fields]
     inlines = [EventInline]
 
-    @admin.display(ordering="invoice__customer__name")
+    @admin.display(description=_("customer"), ordering="invoice__customer__name")
     def customer(self, item):
         return item.invoice.customer.name
 
 
 @admin.register(ExportEvent)
 class ExportEventAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "run", "invoice_number", "level", "code", "message", "attempt", "duration_ms")
+    list_display = ("created_at", "run", "invoice_number", "level", "code", "shown_message", "attempt",
+                    "duration_ms")
     list_filter = ("level", "item__export", "item__export__type", "code", "item__state", "created_at")
     search_fields = ("message", "code", "item__invoice__number", "item__invoice__customer__name")
     date_hierarchy = "created_at"
     list_select_related = ("run", "item__invoice")
     readonly_fields = [f.name for f in ExportEvent._meta.fields]
 
-    @admin.display(description="invoice", ordering="item__invoice__number")
+    @admin.display(description=_("message"))
+    def shown_message(self, event):
+        return event_message(event)
+
+    @admin.display(description=_("invoice"), ordering="item__invoice__number")
     def invoice_number(self, event):
         return event.item.invoice.number if event.item_id else ""

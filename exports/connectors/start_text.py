@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 
 class StartTextError(ValueError):
     def __init__(self, problems: list[str]):
@@ -23,12 +25,12 @@ def boolean(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered in ("true", "false"):
         return lowered == "true"
-    raise ValueError("use true or false")
+    raise ValueError(gettext("use true or false"))
 
 
 def positive_int(value: str) -> int:
     if not value.strip().isdigit() or int(value) < 1:
-        raise ValueError("use a whole number of 1 or more")
+        raise ValueError(gettext("use a whole number of 1 or more"))
     return int(value)
 
 
@@ -37,7 +39,7 @@ def choice(*choices: str) -> Callable[[str], str]:
         for option in choices:
             if value.strip().lower() == option.lower():
                 return option
-        raise ValueError(f"use one of {', '.join(choices)}")
+        raise ValueError(gettext("use one of %(value)s") % {"value": ', '.join(choices)})
 
     return parse
 
@@ -46,7 +48,7 @@ def text(max_length: int) -> Callable[[str], str]:
     def parse(value: str) -> str:
         value = value.strip()
         if not value or len(value) > max_length:
-            raise ValueError(f"use 1 to {max_length} characters")
+            raise ValueError(gettext("use 1 to %(max_length)s characters") % {"max_length": max_length})
         return value
 
     return parse
@@ -72,7 +74,8 @@ class OnlyOneTrue:
         if sum(bool(values[name]) for name in self.names) <= 1:
             return []
         line = max(explicit.get(name, 0) for name in self.names)
-        return [f"Line {line}: only one of {' and '.join(self.names)} can be true."]
+        return [gettext("Line %(line)s: only one of %(value)s can be true.") % {"line": line,
+                "value": ' and '.join(self.names)}]
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,8 @@ class OnlyWith:
 
     def problems(self, values: dict, explicit: dict[str, int]) -> list[str]:
         if self.name in explicit and values[self.other] != self.value:
-            return [f"Line {explicit[self.name]}: {self.name} applies only with {self.other}={self.value}."]
+            return [gettext("Line %(line)s: %(name)s applies only with %(other)s=%(value)s.")
+                    % {"line": explicit[self.name], "name": self.name, "other": self.other, "value": self.value}]
         return []
 
 
@@ -112,21 +116,25 @@ class KeyValueSchema:
             if not line or line.startswith("#"):
                 continue
             if "=" not in line:
-                problems.append(f"Line {number}: {line!r} is not of the form parameter=value.")
+                problems.append(gettext("Line %(number)s: %(line)s is not of the form parameter=value.")
+                                % {"number": number, "line": repr(line)})
                 continue
             key, value = (part.strip() for part in line.split("=", 1))
             name = lookup.get(key.lower())
             if name is None:
-                known = ", ".join(self.parameters) or "none for this type"
-                problems.append(f"Line {number}: unknown parameter {key!r}. Known parameters: {known}.")
+                known = ", ".join(self.parameters) or gettext("none for this type")
+                problems.append(gettext("Line %(number)s: unknown parameter %(key)s. Known parameters: "
+                                        "%(known)s.") % {"number": number, "key": repr(key), "known": known})
                 continue
             if name in explicit:
-                problems.append(f"Line {number}: {name} is already set on line {explicit[name]}.")
+                problems.append(gettext("Line %(number)s: %(name)s is already set on line %(line)s.")
+                                % {"number": number, "name": name, "line": explicit[name]})
                 continue
             try:
                 values[name] = self.parameters[name].parse(value)
             except ValueError as exc:
-                problems.append(f"Line {number}: {value!r} is not a valid value for {name}: {exc}.")
+                problems.append(gettext("Line %(number)s: %(value)s is not a valid value for %(name)s: %(exc)s.")
+                                % {"number": number, "value": repr(value), "name": name, "exc": exc})
                 continue
             explicit[name] = number
         if not problems:
@@ -137,7 +145,7 @@ class KeyValueSchema:
 
     def describe(self) -> str:
         if not self.parameters:
-            return "This type takes no start-text parameters."
+            return gettext("This type takes no start-text parameters.")
         return "; ".join(f"{name}={parameter.default if parameter.default is not None else ''}: {parameter.help}"
                          for name, parameter in self.parameters.items())
 
@@ -161,11 +169,16 @@ class WordSchema:
             return self.defaults()
         options = " or ".join(self.choices)
         if len(lines) > 1:
-            raise StartTextError([f"Line 2: {self.target} takes only the {self.meaning} on one line ({options})."])
+            raise StartTextError([gettext("Line 2: %(target)s takes only the %(meaning)s on one line "
+                                          "(%(options)s).") % {"target": self.target, "meaning": self.meaning,
+                                                               "options": options}])
         if lines[0] not in self.choices:
-            raise StartTextError([f"Line 1: {lines[0]!r} is not a {self.target} {self.meaning}; enter {options} in "
-                                  f"lower-case letters without any other characters."])
+            raise StartTextError([gettext("Line 1: %(value)s is not a %(target)s %(meaning)s; enter %(options)s "
+                                          "in lower-case letters without any other characters.")
+                                  % {"value": repr(lines[0]), "target": self.target, "meaning": self.meaning,
+                                     "options": options}])
         return {self.key: lines[0]}
 
     def describe(self) -> str:
-        return f"{' or '.join(self.choices)} (the {self.meaning}); blank = {self.default}."
+        return (gettext("%(value)s (the %(meaning)s); blank = %(default)s.")
+                % {"value": " or ".join(self.choices), "meaning": self.meaning, "default": self.default})

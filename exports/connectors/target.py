@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+
 from ..catalogue import Catalogue
 from .start_text import KeyValueSchema, StartTextError, WordSchema
 
@@ -41,8 +43,8 @@ class Equals:
     shown_as: str
 
 
-UTF8 = Equals("encoding", "UTF-8", "UTF-8")
-REPORT_NONE = Equals("report", "", "None")
+UTF8 = Equals("encoding", "UTF-8", _("UTF-8"))
+REPORT_NONE = Equals("report", "", _("None"))
 
 
 class Tab(StrEnum):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 
 from ..connectors.start_text import StartTextError
 from ..connectors.target import Equals, Filled, Target
@@ -27,11 +28,13 @@ def field_label(name: str) -> str:
 
 
 def missing_message(target: Target, rule: Filled) -> str:
-    return f"{target.label} needs {field_label(rule.field)}: {rule.meaning} ({target.article})."
+    return gettext("%(target)s needs %(field)s: %(meaning)s (%(article)s).") % {
+        "target": target.label, "field": field_label(rule.field), "meaning": rule.meaning, "article": target.article}
 
 
 def mismatch_message(target: Target, rule: Equals) -> str:
-    return f"{target.label} needs {field_label(rule.field)} {rule.shown_as} ({target.article})."
+    return gettext("%(target)s needs %(field)s %(shown_as)s (%(article)s).") % {
+        "target": target.label, "field": field_label(rule.field), "shown_as": rule.shown_as, "article": target.article}
 
 
 def rule_problems(target: Target, value_of: Callable[[str], object], *, skip=frozenset()) -> list[FieldProblem]:
@@ -59,9 +62,10 @@ def transfer_method_problem(target: Target, method: str) -> FieldProblem | None:
     if (method or "") in target.transfer_methods:
         return None
     chosen = TransferMethod(method or "").label
-    allowed = " or ".join(TransferMethod(m).label for m in target.transfer_methods)
-    return FieldProblem("transfer_method", f"Method {chosen} is not used by the type {target.label}: choose "
-                                           f"{allowed}.")
+    allowed = gettext(" or ").join(str(TransferMethod(m).label) for m in target.transfer_methods)
+    return FieldProblem("transfer_method", gettext("Method %(chosen)s is not used by the type %(target)s: choose "
+                                                   "%(allowed)s.")
+                        % {"chosen": chosen, "target": target.label, "allowed": allowed})
 
 
 def start_text_problems(target: Target, text: str) -> list[str]:

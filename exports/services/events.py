@@ -11,7 +11,7 @@ import threading
 
 from portal.redaction import redact_text
 
-from ..catalogue import Catalogue
+from ..catalogue import Catalogue, param_text
 from ..connectors.http import CallRecord
 from ..models import EventLevel, ExportEvent, ExportItem, ExportRun
 
@@ -24,7 +24,7 @@ def event(run: ExportRun, code: str, message: str, *, item: ExportItem | None = 
     """An unsaved event, with every secret masked (``masked``: the caller masked message and excerpt)."""
     made = ExportEvent(
         run=run, item=item, level=level, code=code, message=message if masked else redact_text(message, secrets),
-        params=[redact_text(str(p), secrets) for p in params], attempt=attempt,
+        params=[redact_text(param_text(p), secrets) for p in params], attempt=attempt,
         excerpt=(excerpt or "" if masked else redact_text(excerpt or "", secrets))[:4000], duration_ms=duration_ms)
     if log_level is None:
         log_level = logging.WARNING if level != EventLevel.INFO else logging.INFO

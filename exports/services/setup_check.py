@@ -8,14 +8,16 @@ costs the same few queries for a period of ten invoices or of a hundred thousand
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounting import validators
 from accounting.models import OcrNumberType
 from accounting.services.payment import payment_iban
 
+from ..catalogue import localized_message
 from ..connectors import facts, registry
 from ..connectors.base import ExportError, Problem
 from ..connectors.registry import NoConnector, connector_for
@@ -24,6 +26,7 @@ from ..connectors.target import BLOCKING, Target
 from ..models import CodeKind, InvoiceExport
 from ..selectors import invoices_reaching
 from .configuration import export_problems
+from .messages import localized_text
 
 
 @dataclass
@@ -59,15 +62,16 @@ def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
 
     _, coding_problems = facts.receivable_accounts(invoices, when_none=timezone.localdate())
     _, sales_problems = facts.sales_accounts(invoices)
-    problems += [Problem(f"accounting.{exc.code}", exc.message) for exc in coding_problems + sales_problems]
+    problems += [Problem(f"accounting.{exc.code}", exc.localized()) for exc in coding_problems + sales_problems]
     problems += _eu_vat_flags(invoices)
     problems += _customer_problems(target, invoices)
     problems += _office_problems(target, export, invoices)
     if checks.iban:
         for invoice in facts.one_invoice_per_payee(invoices):
             if not payment_iban(invoice):
-                problems.append(Problem("iban", f"Office {invoice.office.name} has no IBAN (Payment tab), and no "
-                                                f"region IBAN applies.", blocking=checks.iban == BLOCKING))
+                problems.append(Problem(
+                    "iban", gettext("Office %(office)s has no IBAN (Payment tab), and no region IBAN applies.")
+                    % {"office": invoice.office.name}, blocking=checks.iban == BLOCKING))
     problems += _code_problems(target, export, invoices)
     return problems
 
@@ -77,8 +81,9 @@ def _eu_vat_flags(invoices) -> list[Problem]:
     flagged = {}
     for rate, customer_country, office_country in facts.zero_rate_sales(invoices):
         if customer_country != office_country and not rate.is_eu_vat:
-            flagged[rate.code] = Problem("eu_vat_flag", f"The 0 % VAT rate {rate.name} is used for sales within the "
-                                                        f"EU but its EU VAT box is not ticked.", blocking=False)
+            flagged[rate.code] = Problem(
+                "eu_vat_flag", gettext("The 0 %% VAT rate %(rate)s is used for sales within the EU but its EU VAT "
+                                       "box is not ticked.") % {"rate": rate.name}, blocking=False)
     return [flagged[code] for code in sorted(flagged)]
 
 
@@ -87,22 +92,27 @@ def _customer_problems(target: Target, invoices) -> list[Problem]:
     problems = []
     if checks.vat_number_at_zero:
         for customer in facts.customers_at_zero_rate(invoices).filter(vat_number=""):
-            problems.append(Problem("customer_vat_number", f"Customer {customer.code} {customer.name} is invoiced "
-                                                           f"at 0 % VAT but has no VAT registration number.",
-                                    blocking=checks.vat_number_at_zero == BLOCKING))
+            problems.append(Problem(
+                "customer_vat_number", gettext("Customer %(code)s %(name)s is invoiced at 0 %% VAT but has no VAT "
+                                               "registration number.") % {"code": customer.code, "name": customer.name},
+                blocking=checks.vat_number_at_zero == BLOCKING))
     for customer in facts.customers(invoices).only("code", "name", "corporate_id", "country",
                                                    "sales_ledger_number"):
         if checks.corporate_id:
-            issue = ("has no corporate ID number." if not customer.corporate_id
+            issue = (gettext("has no corporate ID number.") if not customer.corporate_id
                      else validators.corporate_id_problem(customer.corporate_id, customer.country))
             if issue:
-                text = (f"Customer {customer.code} {customer.name} {issue}" if not customer.corporate_id
-                        else f"Customer {customer.code}: {issue}")
+                if not customer.corporate_id:
+                    text = gettext("Customer %(code)s %(name)s %(issue)s") % {
+                        "code": customer.code, "name": customer.name, "issue": issue}
+                else:
+                    text = gettext("Customer %(code)s: %(issue)s") % {"code": customer.code, "issue": issue}
                 problems.append(Problem("customer_corporate_id", text, blocking=checks.corporate_id == BLOCKING))
         if checks.sales_ledger_number and not customer.sales_ledger_number:
             problems.append(Problem("customer_sales_ledger_number",
-                                    f"Customer number missing in Opter for customer: {customer.name} "
-                                    f"(customer code: {customer.code}, customer no: )",
+                                    gettext("Customer number missing in Opter for customer: %(name)s (customer "
+                                            "code: %(code)s, customer no: )")
+                                    % {"name": customer.name, "code": customer.code},
                                     blocking=checks.sales_ledger_number == BLOCKING))
     if checks.customer_rule is not None:
         problems += [Problem(f"{target.type}.customer", text, blocking=checks.customer_rule_level == BLOCKING)
@@ -118,14 +128,16 @@ def _office_problems(target: Target, export: InvoiceExport, invoices) -> list[Pr
     problems = []
     for office in offices.values():
         if checks.finnish_ocr and office.ocr_number_type != OcrNumberType.FINNISH:
-            problems.append(Problem("ocr_type", f"Office {office.name}: the OCR number type must be Finnish "
-                                                f"(Invoice settings tab).", blocking=checks.finnish_ocr == BLOCKING))
+            problems.append(Problem(
+                "ocr_type", gettext("Office %(office)s: the OCR number type must be Finnish (Invoice settings tab).")
+                % {"office": office.name}, blocking=checks.finnish_ocr == BLOCKING))
         if checks.eur_currency and office.default_currency.code != "EUR":
             if checks.eur_currency == BLOCKING:
-                text = (f"Office {office.name}: the default currency must be EUR (Pricing tab) to export to "
-                        f"{target.label}.")
+                text = (gettext("Office %(office)s: the default currency must be EUR (Pricing tab) to export to "
+                                "%(target)s.") % {"office": office.name, "target": target.label})
             else:
-                text = f"Office {office.name}: {target.display_name} recommends EUR as the default currency."
+                text = (gettext("Office %(office)s: %(target)s recommends EUR as the default currency.")
+                        % {"office": office.name, "target": target.display_name})
             problems.append(Problem("default_currency", text, blocking=checks.eur_currency == BLOCKING))
     return problems
 
@@ -140,16 +152,18 @@ def _code_problems(target: Target, export: InvoiceExport, invoices) -> list[Prob
         translated = set(export.codes.filter(kind=CodeKind.TAX_RATE).values_list("vat_rate_id", flat=True))
         for rate in facts.vat_rates(invoices):
             if rate.pk not in translated:
-                problems.append(Problem("vat_code_translation", f"{export.name}: the VAT rate {rate.name} has no "
-                                                                f"code on the Codes tab (Tax rates)."))
+                problems.append(Problem(
+                    "vat_code_translation", gettext("%(export)s: the VAT rate %(rate)s has no code on the Codes tab "
+                                                    "(Tax rates).") % {"export": export.name, "rate": rate.name}))
     if CodeKind.PAYMENT_CONDITION in required:
         translated = set(export.codes.filter(kind=CodeKind.PAYMENT_CONDITION)
                          .values_list("payment_condition_id", flat=True))
         for condition in facts.payment_conditions(invoices):
             if condition.pk not in translated:
                 problems.append(Problem("payment_condition_translation",
-                                        f"{export.name}: the payment condition {condition.name} has no code on the "
-                                        f"Codes tab (Payment condition)."))
+                                        gettext("%(export)s: the payment condition %(condition)s has no code on "
+                                                "the Codes tab (Payment condition).")
+                                        % {"export": export.name, "condition": condition.name}))
     return problems
 
 
@@ -165,8 +179,10 @@ def _codes_the_target_refuses(target: Target, export: InvoiceExport, invoices) -
         in_use = row.vat_rate_id in rates if row.kind == CodeKind.TAX_RATE else row.payment_condition_id in conditions
         problem = target.check_code(row.kind, row.opter_object, row.code.strip()) if in_use else None
         if problem:
-            problems.append(Problem("code_not_accepted", f"{export.name}, Codes tab ({CodeKind(row.kind).label}), "
-                                                         f"{row.opter_object}: {problem}"))
+            problems.append(Problem(
+                "code_not_accepted", gettext("%(export)s, Codes tab (%(kind)s), %(object)s: %(problem)s")
+                % {"export": export.name, "kind": CodeKind(row.kind).label, "object": row.opter_object,
+                   "problem": problem}))
     return problems
 
 
@@ -174,8 +190,9 @@ def check_export(export: InvoiceExport, invoices=None, *, remote: bool = True) -
     """The local checks and, with ``remote``, the connector's: over ``invoices`` (a QuerySet preferred),
     by default the invoices the export would send next."""
     if registry.find(export.type) is None:
-        return SetupReport(export, [Problem("unknown_type", f"{export.name}: the export type {export.type!r} is "
-                                                            f"not available in this installation.")])
+        return SetupReport(export, [Problem(
+            "unknown_type", gettext("%(export)s: the export type %(type)s is not available in this installation.")
+            % {"export": export.name, "type": repr(export.type)})])
     invoices = invoices_reaching(export) if invoices is None else invoices
     report = SetupReport(export, local_problems(export, invoices))
     if not remote:
@@ -186,9 +203,11 @@ def check_export(export: InvoiceExport, invoices=None, *, remote: bool = True) -
         report.problems.append(Problem("no_connector", str(exc)))
         return report
     try:
-        report.problems.extend(connector.check_setup(invoices))
+        # The connectors word their findings with their catalogues (English): read back in the reader's language.
+        report.problems.extend(replace(problem, message=localized_text(problem.code, [], problem.message))
+                               for problem in connector.check_setup(invoices))
     except ExportError as exc:
-        report.problems.append(Problem(exc.code, exc.message))
+        report.problems.append(Problem(exc.code, localized_message(exc.code, exc.params, exc.message)))
     finally:
         connector.close()
     return report

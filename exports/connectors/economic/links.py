@@ -7,13 +7,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings as django_settings
+from django.utils.translation import gettext_lazy as _
 
 from ..target import SetupLink
 from .settings import app_public_token, points_at_sandbox
 
 GRANT_URL = "https://secure.e-conomic.com/secure/api1/requestaccess.aspx"
-HELP = ("Step 2: log into Visma e-conomic with the user the integration will use, then open this link in the "
-        "same browser, follow the instructions and enter the app token it shows as the API token below.")
+HELP = _("Step 2: log into Visma e-conomic with the user the integration will use, then open this link in the "
+         "same browser, follow the instructions and enter the app token it shows as the API token below.")
 
 
 def grant_url(export) -> str | None:
@@ -30,6 +31,6 @@ def grant_url(export) -> str | None:
 def grant_links(export) -> list[SetupLink]:
     url = grant_url(export)
     if url is None:
-        return [SetupLink("", "", "The portal's e-conomic app public token is not set (setting "
-                                  "ECONOMIC_APP_PUBLIC_TOKEN), so there is no link for granting access yet.")]
-    return [SetupLink("Grant the portal access to your e-conomic agreement", url, HELP)]
+        return [SetupLink("", "", _("The portal's e-conomic app public token is not set (setting "
+                                    "ECONOMIC_APP_PUBLIC_TOKEN), so there is no link for granting access yet."))]
+    return [SetupLink(_("Grant the portal access to your e-conomic agreement"), url, HELP)]

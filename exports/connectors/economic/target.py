@@ -1,4 +1,6 @@
 """Visma e-conomic as the portal knows it: Opter's "Exporting invoices to Visma e-conomic" (seed 003)."""
+from django.utils.translation import gettext_lazy as _
+
 from ..start_text import KeyValueSchema, OnlyWith, Parameter, choice, positive_int
 from ..target import UTF8, DemoExport, Filled, LocalChecks, SendPolicy, Target
 from .estimate import estimate_calls
@@ -14,15 +16,15 @@ DEMO_TOKENS = {
 
 START_TEXT = KeyValueSchema(
     {
-        "exportMethod": Parameter(choice("invoice", "voucher"), "invoice", help="invoice (default) or voucher."),
-        "journalNumber": Parameter(positive_int, 1, help="Voucher method: the journal (usually 1, Daily)."),
+        "exportMethod": Parameter(choice("invoice", "voucher"), "invoice", help=_("invoice (default) or voucher.")),
+        "journalNumber": Parameter(positive_int, 1, help=_("Voucher method: the journal (usually 1, Daily).")),
         "customerGroup": Parameter(positive_int, None,
-                                   help="e-conomic customer group of the customers the export creates; blank = "
-                                        "the lowest-numbered group."),
+                                   help=_("e-conomic customer group of the customers the export creates; blank = "
+                                        "the lowest-numbered group.")),
         # e-conomic's documentation leaves the sign of a customer invoice's amount on a voucher open.
         "voucherAmountSign": Parameter(choice("positive", "negative"), "positive",
-                                       help="Voucher method: the sign of an invoice's amount (positive = a debit "
-                                            "of the customer, default); credit notes take the other sign."),
+                                       help=_("Voucher method: the sign of an invoice's amount (positive = a debit "
+                                            "of the customer, default); credit notes take the other sign.")),
     },
     rules=(OnlyWith("journalNumber", "exportMethod", "voucher"),
            OnlyWith("voucherAmountSign", "exportMethod", "voucher")),
@@ -41,15 +43,15 @@ TARGET = Target(
     catalogue=CATALOGUE,
     rules=(
         UTF8,
-        Filled("api_token", "the app token created in Visma e-conomic in step 2 (the agreement grant token): open "
-                            "the grant-access link on this export's page while logged into e-conomic"),
+        Filled("api_token", _("the app token created in Visma e-conomic in step 2 (the agreement grant token): open "
+                            "the grant-access link on this export's page while logged into e-conomic")),
     ),
     help={
-        "type": "Each invoice becomes an e-conomic invoice booked with its Opter number, or with "
-                "exportMethod=voucher a customer-invoice voucher in a journal. Economic units are not exported.",
-        "include_pdf_copy": "The PDF is attached to the invoice before it is booked, or to the voucher.",
-        "use_customer_number": "Customers are matched on the e-conomic customer number (the sales ledger number) "
-                               "instead of the corporate ID.",
+        "type": _("Each invoice becomes an e-conomic invoice booked with its Opter number, or with "
+                "exportMethod=voucher a customer-invoice voucher in a journal. Economic units are not exported."),
+        "include_pdf_copy": _("The PDF is attached to the invoice before it is booked, or to the voucher."),
+        "use_customer_number": _("Customers are matched on the e-conomic customer number (the sales ledger number) "
+                               "instead of the corporate ID."),
     },
     uses=("start_text", "include_pdf_copy", "reduce_pdf_file_size", "use_customer_number"),
     start_text=START_TEXT,

@@ -1,4 +1,6 @@
 """RIK e-Financials as the portal knows it: Opter's "Invoice export to E-Financials (API)" (seed 000)."""
+from django.utils.translation import gettext_lazy as _
+
 from ..start_text import KeyValueSchema, Parameter, boolean, choice, positive_int, text
 from ..target import BLOCKING, REPORT_NONE, UTF8, WARNING, DemoExport, Filled, LocalChecks, SendPolicy, Target
 from .messages import CATALOGUE
@@ -13,23 +15,23 @@ DEMO_KEY = {
 START_TEXT = KeyValueSchema({
     # The API requires an invoice template id and a catalogue product on every row; neither is
     # named by Opter's article, so both are settable here.
-    "TemplateId": Parameter(positive_int, None, help="E-Financials invoice template id; blank = the default."),
-    "ProductCode": Parameter(text(20), "OPTER", help="Product code used on invoice rows (created if missing)."),
-    "Register": Parameter(boolean, True, help="Register (confirm) the invoice after creating it."),
+    "TemplateId": Parameter(positive_int, None, help=_("E-Financials invoice template id; blank = the default.")),
+    "ProductCode": Parameter(text(20), "OPTER", help=_("Product code used on invoice rows (created if missing).")),
+    "Register": Parameter(boolean, True, help=_("Register (confirm) the invoice after creating it.")),
     # Points the API documentation leaves open (see the connector's README): settable here instead of
     # guessed once and for all.
     "ProjectLevel": Parameter(choice("1", "2", "3", "4", "5"), "1",
-                              help="Economic unit level sent as the E-Financials project (matched by name)."),
+                              help=_("Economic unit level sent as the E-Financials project (matched by name).")),
     "SendBankAccount": Parameter(boolean, True,
                                  # Sent as bank_accounts_id.
-                                 help="Name the bank account with the office's or region's IBAN on the "
-                                      "invoice; false if E-Financials refuses it."),
+                                 help=_("Name the bank account with the office's or region's IBAN on the "
+                                        "invoice; false if E-Financials refuses it.")),
     "CurrencyRate": Parameter(choice("units_per_eur", "eur_per_unit"), "units_per_eur",
-                              help="How the exchange rate is sent: units of the invoice currency per euro "
-                                   "(ECB style, default) or euros per unit (Opter's own rate)."),
+                              help=_("How the exchange rate is sent: units of the invoice currency per euro "
+                                   "(ECB style, default) or euros per unit (Opter's own rate).")),
     "AttachPdf": Parameter(choice("after_register", "before_register"), "after_register",
-                           help="Upload the PDF copy after registering the invoice (default) or while it is "
-                                "still a draft, if E-Financials refuses changes to registered invoices."),
+                           help=_("Upload the PDF copy after registering the invoice (default) or while it is "
+                                "still a draft, if E-Financials refuses changes to registered invoices.")),
 })
 
 TARGET = Target(
@@ -40,9 +42,9 @@ TARGET = Target(
     rules=(
         REPORT_NONE,
         UTF8,
-        Filled("password", 'the API key password ("API Key Password") from the key file of E-Financials'),
-        Filled("client_identity", 'the API key ("API Key Id") from the key file of E-Financials'),
-        Filled("client_key", 'the public API key ("API Public Key") from the key file of E-Financials'),
+        Filled("password", _('the API key password ("API Key Password") from the key file of E-Financials')),
+        Filled("client_identity", _('the API key ("API Key Id") from the key file of E-Financials')),
+        Filled("client_key", _('the public API key ("API Public Key") from the key file of E-Financials')),
     ),
     uses=("start_text", "include_pdf_copy", "reduce_pdf_file_size"),
     start_text=START_TEXT,

@@ -3,6 +3,8 @@
 The type is stored as "xmlserializer", the name Opter gives it (Type must be XmlSerializer); what goes to
 Heeros is a Finvoice 3.0 document per invoice (the transform Opter sells separately is built in here).
 """
+from django.utils.translation import gettext_lazy as _
+
 from ..start_text import KeyValueSchema, OnlyOneTrue, Parameter, boolean
 from ..target import BLOCKING, REPORT_NONE, UTF8, WARNING, DemoExport, Equals, Filled, LocalChecks, SendPolicy, Target
 from .messages import CATALOGUE
@@ -15,15 +17,15 @@ DEMO_KEY = {"username": "demo-heeros-user", "password": "demo-heeros-password", 
 START_TEXT = KeyValueSchema(
     {
         "MoveOnlyToLedger": Parameter(boolean, False, aliases=("MoveOnlyToLedge",),
-                                      help="true: the invoice stays in the ledger and is not sent on via Opentext."),
-        "SendToCustomer": Parameter(boolean, False, help="true: Heeros sends the invoice to the customer."),
-        "CreateCustomer": Parameter(boolean, True, help="Create missing customers in Heeros."),
-        "UpdateCustomer": Parameter(boolean, True, help="Update customer information in Heeros."),
-        "CreateProduct": Parameter(boolean, True, help="Create missing products in Heeros."),
-        "UpdateProduct": Parameter(boolean, True, help="Update products in Heeros."),
+                                      help=_("true: the invoice stays in the ledger and is not sent on via Opentext.")),
+        "SendToCustomer": Parameter(boolean, False, help=_("true: Heeros sends the invoice to the customer.")),
+        "CreateCustomer": Parameter(boolean, True, help=_("Create missing customers in Heeros.")),
+        "UpdateCustomer": Parameter(boolean, True, help=_("Update customer information in Heeros.")),
+        "CreateProduct": Parameter(boolean, True, help=_("Create missing products in Heeros.")),
+        "UpdateProduct": Parameter(boolean, True, help=_("Update products in Heeros.")),
         "CreateAccountingObjects": Parameter(boolean, True,
-                                             help="Send the account coding (sales account, economic unit) on each "
-                                                  "row and have Heeros create missing accounting objects."),
+                                             help=_("Send the account coding (sales account, economic unit) on each "
+                                                  "row and have Heeros create missing accounting objects.")),
     },
     rules=(OnlyOneTrue(("MoveOnlyToLedger", "SendToCustomer")),),
 )
@@ -36,13 +38,13 @@ TARGET = Target(
     rules=(
         REPORT_NONE,
         UTF8,
-        Filled("customer_code", 'the customer code from Heeros, "la_id" or "end customer id" (loppuasiakastunnus)'),
-        Filled("office_code", 'the office code from Heeros, "tt_id" or "accounting customer id" '
-                              "(tilitoimistotunnus)"),
-        Equals("one_file_per_invoice", True, "ticked"),
-        Equals("transfer_method", "heeros_api", "Heeros API"),
-        Filled("client_identity", 'the Heeros API user identity ("Heeros user name")'),
-        Filled("client_key", 'the Heeros API key ("Heeros password")'),
+        Filled("customer_code", _('the customer code from Heeros, "la_id" or "end customer id" (loppuasiakastunnus)')),
+        Filled("office_code", _('the office code from Heeros, "tt_id" or "accounting customer id" '
+                              "(tilitoimistotunnus)")),
+        Equals("one_file_per_invoice", True, _("ticked")),
+        Equals("transfer_method", "heeros_api", _("Heeros API")),
+        Filled("client_identity", _('the Heeros API user identity ("Heeros user name")')),
+        Filled("client_key", _('the Heeros API key ("Heeros password")')),
     ),
     uses=("start_text",),
     start_text=START_TEXT,

@@ -1,4 +1,6 @@
 """Netvisor as the portal knows it: Opter's "Exporting invoices to Netvisor (API)" (seed 001)."""
+from django.utils.translation import gettext_lazy as _
+
 from accounting.validators import validate_finnish_business_id
 
 from ..start_text import WordSchema
@@ -12,7 +14,7 @@ DEMO_KEY = {"customer_id": "demo-netvisor-user", "customer_key": "demo-netvisor-
             "partner_id": "demo-partner", "partner_key": "demo-partner-key"}
 
 START_TEXT = WordSchema(key="status", choices=("open", "unsent"), default="open", target="Netvisor",
-                        meaning="invoice status")
+                        meaning=_("invoice status"))
 
 TARGET = Target(
     type="netvisor",
@@ -21,18 +23,18 @@ TARGET = Target(
     catalogue=CATALOGUE,
     rules=(
         UTF8,
-        Filled("user_id", "the username of the API user account created in Netvisor"),
-        Filled("password", "the API key of the API user account created in Netvisor"),
-        Filled("office_code", "your corporate ID number (Finnish business ID, e.g. 1234567-8)",
+        Filled("user_id", _("the username of the API user account created in Netvisor")),
+        Filled("password", _("the API key of the API user account created in Netvisor")),
+        Filled("office_code", _("your corporate ID number (Finnish business ID, e.g. 1234567-8)"),
                validator=validate_finnish_business_id),
     ),
     help={
         # The partner id and key are the portal's (settings NETVISOR_PARTNER_ID / NETVISOR_PARTNER_KEY);
         # an export may use its own instead.
-        "client_identity": "Optional: the software partner id Netvisor issued. Blank = the portal's own partner "
-                           "id, set up on the server",
-        "client_key": "Optional: the software partner key Netvisor issued. Blank = the portal's own partner key, "
-                      "set up on the server",
+        "client_identity": _("Optional: the software partner id Netvisor issued. Blank = the portal's own partner "
+                           "id, set up on the server"),
+        "client_key": _("Optional: the software partner key Netvisor issued. Blank = the portal's own partner key, "
+                      "set up on the server"),
     },
     uses=("start_text", "include_pdf_copy", "reduce_pdf_file_size", "use_customer_number"),
     start_text=START_TEXT,

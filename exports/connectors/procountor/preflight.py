@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from .. import facts
 from ..base import ExportError, Problem
 from .messages import CATALOGUE
@@ -63,9 +65,9 @@ def remote_problems(company: Company, export, invoices, vat_codes: dict[int, str
         if Decimal(rate.percentage).normalize() not in company.vat_percents:
             problems.append(problem("vat_percent_not_in_use", rate.percentage_label))
     for customer in facts.customers(invoices).filter(edi_code="").only("code", "name"):
-        problems.append(Problem("customer_edi_code", f"Customer {customer.code} {customer.name} has no code of its "
-                                                     f"bank in the EDI code field (Details tab): its invoices are "
-                                                     f"not sent as e-invoices.", blocking=False))
+        problems.append(Problem("customer_edi_code", gettext(
+            "Customer %(code)s %(name)s has no code of its bank in the EDI code field (Details tab): its invoices "
+            "are not sent as e-invoices.") % {"code": customer.code, "name": customer.name}, blocking=False))
     return problems
 
 

@@ -1,4 +1,6 @@
 """Procountor as the portal knows it: Opter's "Invoice export to Procountor (API)" (seed 002)."""
+from django.utils.translation import gettext_lazy as _
+
 from ..start_text import KeyValueSchema, Parameter, boolean, choice, text
 from ..target import BLOCKING, REPORT_NONE, UTF8, DemoExport, Filled, LocalChecks, SendPolicy, Target
 from .messages import CATALOGUE
@@ -7,29 +9,29 @@ from .messages import CATALOGUE
 DEMO_KEY = {"client_id": "demo-procountor-client", "client_secret": "demo-procountor-secret",
             "api_key": "demo-procountor-api-key"}
 
-FINNISH_MARKET = ("The Procountor integration is tested for the Finnish market only; Opter support can "
-                  "customise it for other Procountor markets.")
+FINNISH_MARKET = _("The Procountor integration is tested for the Finnish market only; Opter support can "
+                   "customise it for other Procountor markets.")
 
 START_TEXT = KeyValueSchema({
     # Opter keeps this name in the terminology tag IES_ProcountorAPIProductGroup; here it is a parameter.
     "ProductGroup": Parameter(text(80), "OpterGroup", aliases=("IES_ProcountorAPIProductGroup",),
-                              help="Procountor product group of the accounting products (created if missing)."),
+                              help=_("Procountor product group of the accounting products (created if missing).")),
     # Points Procountor's documentation leaves open (see the connector's README): settable, not guessed.
     "AfterCreate": Parameter(choice("none", "approve", "send"), "none",
-                             help="What happens to a new invoice in Procountor: none (left unfinished), approve, "
-                                  "or approve and send it through its invoicing channel."),
+                             help=_("What happens to a new invoice in Procountor: none (left unfinished), approve, "
+                                  "or approve and send it through its invoicing channel.")),
     "InvoiceChannel": Parameter(choice("auto", "ELECTRONIC_INVOICE", "EMAIL", "MAIL", "NO_SENDING"), "auto",
-                                help="auto = e-invoice when the customer has an EDI code and an OVT number, "
-                                     "else e-mail when it has an invoice e-mail, else mail."),
+                                help=_("auto = e-invoice when the customer has an EDI code and an OVT number, "
+                                     "else e-mail when it has an invoice e-mail, else mail.")),
     "SendInvoiceNumber": Parameter(boolean, True,
-                                   help="Send the Opter invoice number as Procountor's invoice number too (it is "
-                                        "always sent as the original invoice number)."),
+                                   help=_("Send the Opter invoice number as Procountor's invoice number too (it is "
+                                        "always sent as the original invoice number).")),
     "EdiCodeAs": Parameter(choice("einvoice_operator", "bic"), "einvoice_operator",
-                           help="Where the customer's bank code (EDI code field) goes: the e-invoice operator "
-                                "(default) or the bank's BIC in the customer's payment information."),
+                           help=_("Where the customer's bank code (EDI code field) goes: the e-invoice operator "
+                                "(default) or the bank's BIC in the customer's payment information.")),
     "IdentifierType": Parameter(text(20), None,
-                                help="Procountor identifier type sent with the customer's business ID; blank = "
-                                     "none."),
+                                help=_("Procountor identifier type sent with the customer's business ID; blank = "
+                                     "none.")),
 })
 
 TARGET = Target(
@@ -40,15 +42,15 @@ TARGET = Target(
     rules=(
         REPORT_NONE,
         UTF8,
-        Filled("password", "the API key created in Procountor for the m2m user"),
+        Filled("password", _("the API key created in Procountor for the m2m user")),
     ),
     help={
         "type": FINNISH_MARKET,
         # Blank = the settings PROCOUNTOR_CLIENT_ID / PROCOUNTOR_CLIENT_SECRET.
-        "client_identity": "Optional: the client ID of another integration registered with Procountor. Blank = "
-                           "the portal's own integration, set up on the server.",
-        "client_key": "Optional: the client secret of that integration. Blank = the portal's own, set up on the "
-                      "server.",
+        "client_identity": _("Optional: the client ID of another integration registered with Procountor. Blank = "
+                           "the portal's own integration, set up on the server."),
+        "client_key": _("Optional: the client secret of that integration. Blank = the portal's own, set up on the "
+                      "server."),
     },
     uses=("start_text", "include_pdf_copy", "reduce_pdf_file_size"),
     start_text=START_TEXT,
