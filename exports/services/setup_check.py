@@ -16,7 +16,7 @@ from accounting import validators
 from accounting.models import OcrNumberType
 from accounting.services.payment import payment_iban
 
-from ..connectors import facts, registry
+from ..connectors import credits, facts, registry
 from ..connectors.base import ExportError, Problem
 from ..connectors.registry import NoConnector, connector_for
 from ..connectors.start_text import StartTextError
@@ -69,6 +69,7 @@ def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
                 problems.append(Problem("iban", f"Office {invoice.office.name} has no IBAN (Payment tab), and no "
                                                 f"region IBAN applies.", blocking=checks.iban == BLOCKING))
     problems += _code_problems(target, export, invoices)
+    problems += credits.unexported_originals(export, invoices, target.catalogue)
     return problems
 
 

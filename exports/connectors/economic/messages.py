@@ -5,7 +5,7 @@ e-conomic refused something, its own words (message, error code, per-field error
 from ...catalogue import target_catalogue
 
 CATALOGUE = target_catalogue(
-    "economic", "Visma e-conomic",
+    "economic", "Visma e-conomic", credits=True,
     transport={
         "credentials": "The tokens were not accepted by Visma e-conomic. Status code {0}. Check the export's API "
                        "token (the app token from step 2) or grant the portal access to the agreement again.",

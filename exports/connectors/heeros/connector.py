@@ -62,7 +62,7 @@ class HeerosConnector(Connector):
 
     def __init__(self, export, **kwargs):
         super().__init__(export, **kwargs)
-        self.opter = OpterData()
+        self.opter = OpterData(export)
         self._bic: dict[tuple, str] = {}
         self._transport = None
         self._dates = None  # (first, last) invoice date of the run

@@ -49,7 +49,7 @@ class NetvisorConnector(Connector):
         self.identity = credentials.identity(export)
         self.api = NetvisorApi(self, self.identity) if self.identity else None
         self.reader = Reader(self.api) if self.api else None
-        self.opter = OpterData()
+        self.opter = OpterData(export)
         self.company = CompanyData()
         self._loaded: dict[str, object] = {}  # what self.company holds: part -> for which invoices
         self._product: ProductSpec | None = None

@@ -6,7 +6,7 @@ messages come from the shared helper in Netvisor's name."""
 from ...catalogue import target_catalogue
 
 CATALOGUE = target_catalogue(
-    "netvisor", "Netvisor",
+    "netvisor", "Netvisor", credits=True,
     transport={
         # Netvisor refuses credentials inside its answer (AUTHENTICATION_FAILED), in words worth showing.
         "credentials": "The user credentials were not accepted by Netvisor. {0}.",

@@ -4,7 +4,7 @@
 from ...catalogue import target_catalogue
 
 CATALOGUE = target_catalogue(
-    "procountor", "Procountor",
+    "procountor", "Procountor", credits=True,
     transport={
         "credentials": "The user credentials were not accepted by Procountor",
         "too_many_calls": "Too many calls",
