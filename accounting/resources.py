@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from import_export.fields import Field
 
 from customers.models import Customer
@@ -476,13 +477,13 @@ class InvoiceLineResource(PortalResource):
         if original is None:
             return {}
         if original.number == invoice.number:
-            return {"credits_invoice": f"Invoice {invoice.number} cannot credit itself."}
+            return {"credits_invoice": gettext("Invoice %(number)s cannot credit itself.") % {"number": invoice.number}}
         if original.credited_invoice_id:
-            return {"credits_invoice": f"Invoice {original.number} is itself a credit invoice: credit the invoice "
-                                       f"it credits."}
+            return {"credits_invoice": gettext("Invoice %(number)s is itself a credit invoice: credit the invoice it "
+                                               "credits.") % {"number": original.number}}
         if invoice.customer_id and original.customer_id != invoice.customer_id:
-            return {"credits_invoice": f"Invoice {original.number} is of customer {original.customer.code}, not "
-                                       f"{invoice.customer.code}."}
+            return {"credits_invoice": gettext("Invoice %(number)s is of customer %(its)s, not %(this)s.") % {
+                "number": original.number, "its": original.customer.code, "this": invoice.customer.code}}
         return {}
 
     def before_save_instance(self, instance, row, **kwargs):

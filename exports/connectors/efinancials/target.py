@@ -1,4 +1,6 @@
 """RIK e-Financials as the portal knows it: Opter's "Invoice export to E-Financials (API)" (seed 000)."""
+from django.utils.translation import gettext_lazy as _
+
 from ..start_text import KeyValueSchema, Parameter, boolean, choice, positive_int, text
 from ..target import BLOCKING, REPORT_NONE, UTF8, WARNING, DemoExport, Filled, LocalChecks, SendPolicy, Target
 from .messages import CATALOGUE
@@ -32,8 +34,8 @@ START_TEXT = KeyValueSchema({
     # A credit invoice's number: the one client library that books credits gives it the original's number
     # (E-Financials then shows it with a K, e.g. 700001K); single-source, so settable.
     "CreditNumber": Parameter(choice("own", "original"), "own",
-                              help="Number a credit invoice with its own Opter number (default) or with the "
-                                   "number of the invoice it credits (E-Financials adds a K)."),
+                              help=_("Number a credit invoice with its own Opter number (default) or with the "
+                                   "number of the invoice it credits (E-Financials adds a K).")),
 })
 
 TARGET = Target(

@@ -1,4 +1,6 @@
 """Procountor as the portal knows it: Opter's "Invoice export to Procountor (API)" (seed 002)."""
+from django.utils.translation import gettext_lazy as _
+
 from ..start_text import KeyValueSchema, Parameter, boolean, choice, text
 from ..target import BLOCKING, REPORT_NONE, UTF8, DemoExport, Filled, LocalChecks, SendPolicy, Target
 from .messages import CATALOGUE
@@ -32,9 +34,9 @@ START_TEXT = KeyValueSchema({
                                      "none."),
     # Procountor's documentation names no field linking a credit invoice to the invoice it credits.
     "CreditNoteLink": Parameter(choice("additionalInformation", "notes"), "additionalInformation",
-                                help="Where a credit invoice names the invoice it credits (\"Credit note for "
+                                help=_("Where a credit invoice names the invoice it credits (\"Credit note for "
                                      "invoice 700001\"): additionalInformation (printed on it, default) or notes "
-                                     "(internal)."),
+                                     "(internal).")),
 })
 
 TARGET = Target(
