@@ -3,7 +3,11 @@ credit_sale_invoices_id, rows with a negative amount and a positive unit price; 
 original (its credit_invoices) and refuses a wrong link with its 409 body, which the portal words."""
 from decimal import Decimal
 
+import pytest
+
 from exports.models import ItemState
+from exports.sandbox.efinancials import rules
+from exports.sandbox.wsgi import HttpError
 from exports.services.planning import plan_run
 from exports.services.runner import execute_run
 from tests.efinancials.conftest import Line
@@ -56,3 +60,9 @@ def test_e_financials_refuses_crediting_more_than_the_original(estonia):
     assert item.last_error_message == (
         f"E-Financials did not accept credit invoice {second.number} for invoice {original.number}: Credit "
         f"invoice: credits 210.00 of invoice {original.number}, which is 110.00 net")
+
+
+def test_the_sandbox_answers_a_credit_id_on_an_ordinary_invoice_with_500_as_the_spec_reports(estonia):
+    with pytest.raises(HttpError) as refused:
+        rules.credited_invoice(estonia.efin.store, {"sale_invoice_type": "INVOICE", "credit_sale_invoices_id": 1})
+    assert refused.value.status == 500

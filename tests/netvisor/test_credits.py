@@ -60,3 +60,19 @@ def test_netvisor_refuses_matching_a_credit_note_to_an_invoice_it_no_longer_hold
     assert item.last_error_message.startswith(
         f"Netvisor did not accept credit invoice {credit.number} for invoice {original.number}: ")
     assert f"no sales invoice with NetvisorKey {key}" in item.last_error_message
+
+
+def test_a_match_whose_answer_was_lost_is_not_a_failure_when_repeated(finland):
+    original = finland.invoice()
+    send(finland, original)
+    credit = credit_invoice(original)
+    finland.sim.configure({"script": [{"kind": "drop", "match": r"(?i)^POST /matchcreditnote\.nv$"}]})
+    run = send(finland, credit)
+    assert any("script:drop" in call["faults"] for call in finland.sim.calls.as_dict()["recent"])
+    item = run.items.get()
+    if item.state != ItemState.SENT:  # the engine reconciles in a later round, as a worker would
+        execute_run(run.pk)
+        item.refresh_from_db()
+    assert item.state == ItemState.SENT, item.last_error_message
+    assert [step for step, _ in item.steps] == ["invoice", "match"]
+    assert finland.sim.credit_links() == {str(credit.number): str(original.number)}

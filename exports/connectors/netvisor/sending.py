@@ -115,8 +115,10 @@ class Sender:
         try:
             self.api.write("matchcreditnote.nv", None, body)
         except Refusal as refused:
-            raise error("credit_refused", document.number, original_number, detail(refused.text),
-                        status=refused.http_status) from None
+            # A match whose answer was lost is refused when repeated: it is done, not a failure.
+            if "matched already" not in refused.text:
+                raise error("credit_refused", document.number, original_number, detail(refused.text),
+                            status=refused.http_status) from None
         steps.record(MATCH, key)
         return ref
 
