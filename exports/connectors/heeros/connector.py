@@ -284,7 +284,9 @@ class HeerosConnector(Connector):
     def _summary(self, invoice, upload: FinvoiceUpload, xml: str) -> str:
         """The preview: the validation result, what Heeros is told, and the document itself."""
         validation = upload.validation
-        lines = [f"Invoice {upload.number} to Heeros as Finvoice 3.0: {validation.describe()}."]
+        kind = f"Credit note {upload.number} (for invoice {upload.credits})" if upload.credits else \
+            f"Invoice {upload.number}"
+        lines = [f"{kind} to Heeros as Finvoice 3.0: {validation.describe()}."]
         if not validation.valid:
             lines.append(CATALOGUE.text("validation_errors", "; ".join(validation.problems), upload.number,
                                         len(validation.problems)))
