@@ -89,13 +89,13 @@ def credit_quantity(quantity: Decimal, unit_price: Decimal, amount: Decimal) -> 
     return (-quantity if amount < 0 else quantity), unit_price
 
 
-def unexported_originals(export, invoices, catalogue) -> list[Problem]:
-    """A blocking problem for each credit invoice among ``invoices`` whose original this export has not
-    exported (sent, or found already in the target)."""
+def unexported_originals(export, invoices, catalogue, *, blocking: bool = True) -> list[Problem]:
+    """A problem (blocking by default) for each credit invoice among ``invoices`` whose original this export
+    has not exported (sent, or found already in the target)."""
     exported = export.items.filter(invoice_id=OuterRef("credited_invoice_id"), state__in=EXPORTED_STATES,
                                    is_preview=False)
     rows = (Invoice.objects.filter(pk__in=invoice_ids(invoices), credited_invoice__isnull=False)
             .exclude(Exists(exported)).order_by("number").values_list("number", "credited_invoice__number"))
     return [Problem(catalogue.qualified("credit_original_not_exported"),
-                    catalogue.text("credit_original_not_exported", number, original))
+                    catalogue.text("credit_original_not_exported", number, original), blocking=blocking)
             for number, original in rows]

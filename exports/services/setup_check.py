@@ -69,7 +69,9 @@ def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
                 problems.append(Problem("iban", f"Office {invoice.office.name} has no IBAN (Payment tab), and no "
                                                 f"region IBAN applies.", blocking=checks.iban == BLOCKING))
     problems += _code_problems(target, export, invoices)
-    problems += credits.unexported_originals(export, invoices, target.catalogue)
+    if checks.credit_originals:
+        problems += credits.unexported_originals(export, invoices, target.catalogue,
+                                                 blocking=checks.credit_originals == BLOCKING)
     return problems
 
 
