@@ -7,7 +7,7 @@ well: a VAT rate's sales account is the account number, an invoice's customer is
 Invoices: one row per invoice line, the invoice's own columns repeated on each of its lines::
 
     office, invoice_number, invoice_date, due_date, customer, region, period, payment_condition,
-    currency, exchange_rate, reference_number, your_reference,
+    currency, exchange_rate, reference_number, your_reference, credits_invoice,
     line, order_number, sender_reference, receiver_reference, item_name, quantity, unit, unit_price,
     amount, vat_rate, account, economic_units
 
@@ -15,11 +15,13 @@ A line is found by office + invoice_number + line. The rows of one invoice must 
 the first row creates or updates the invoice. Blank due_date = from the payment condition, blank
 currency = the office's, blank amount = quantity x unit price. Totals are recomputed from the lines.
 Invoices of a closed period cannot be changed. economic_units lists "level:code" items: "1:PC1; 2:D7".
+credits_invoice: on a credit invoice, the number of the invoice of the same office and customer it credits.
 """
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.translation import gettext
 from import_export.fields import Field
 
 from customers.models import Customer
@@ -303,7 +305,7 @@ INVOICE_COLUMNS = {
     "office": "office", "invoice_number": "number", "invoice_date": "invoice_date", "due_date": "due_date",
     "customer": "customer", "region": "region", "period": "period", "payment_condition": "payment_condition",
     "currency": "currency", "exchange_rate": "exchange_rate", "reference_number": "reference_number",
-    "your_reference": "your_reference",
+    "your_reference": "your_reference", "credits_invoice": "credited_invoice",
 }
 
 
@@ -324,6 +326,9 @@ class InvoiceLineResource(PortalResource):
     exchange_rate = invoice_column("exchange_rate", "exchange_rate", DecimalWidget())
     reference_number = invoice_column("reference_number", "reference_number", TextWidget())
     your_reference = invoice_column("your_reference", "your_reference", TextWidget())
+    credits_invoice = invoice_column("credited_invoice", "credits_invoice",
+                                     KeyWidget(Invoice, "number", label="invoice", scope={"office__code": "office"},
+                                               preload=False))
     line = Field(attribute="position", column_name="line", widget=IntegerWidget())
     vat_rate = key_field(VatRate, "code", "vat_rate", label="VAT rate")
     account = key_field(Account, "number", "account")
@@ -451,6 +456,7 @@ class InvoiceLineResource(PortalResource):
             problems["region"] = f"Region {invoice.region.code} is not a region of office {office.code}."
         if invoice.period_id and invoice.period.is_closed:
             problems["period"] = f"The invoice period {invoice.period} is closed."
+        problems.update(self._check_credit(invoice))
         try:
             validators.validate_reference_number(invoice.reference_number)
         except ValidationError as exc:
@@ -463,6 +469,22 @@ class InvoiceLineResource(PortalResource):
             for attribute, messages in exc.message_dict.items():
                 problems.setdefault(columns.get(attribute, attribute), messages[0])
         return problems
+
+    @staticmethod
+    def _check_credit(invoice) -> dict[str, str]:
+        """A credit invoice credits another invoice of its customer, itself no credit invoice."""
+        original = invoice.credited_invoice if invoice.credited_invoice_id else None
+        if original is None:
+            return {}
+        if original.number == invoice.number:
+            return {"credits_invoice": gettext("Invoice %(number)s cannot credit itself.") % {"number": invoice.number}}
+        if original.credited_invoice_id:
+            return {"credits_invoice": gettext("Invoice %(number)s is itself a credit invoice: credit the invoice it "
+                                               "credits.") % {"number": original.number}}
+        if invoice.customer_id and original.customer_id != invoice.customer_id:
+            return {"credits_invoice": gettext("Invoice %(number)s is of customer %(its)s, not %(this)s.") % {
+                "number": original.number, "its": original.customer.code, "this": invoice.customer.code}}
+        return {}
 
     def before_save_instance(self, instance, row, **kwargs):
         super().before_save_instance(instance, row, **kwargs)

@@ -129,6 +129,15 @@ TRANSPORT_REASONS = {
     "network": _("The network connection failed"),
 }
 
+# A credit invoice booked against its original (exports.connectors.credits): every target's catalogue
+# has the first, in its name; a target that books credits (``target_catalogue(credits=True)``) the second.
+# Our wording: no Opter article speaks of credit invoices.
+CREDIT_MESSAGES = {
+    "credit_original_not_exported": gettext_noop("Credit invoice {{0}} credits invoice {{1}}, which has not been "
+                                                 "exported to {target}. Export invoice {{1}} first."),
+}
+CREDIT_REFUSED = gettext_noop("{target} did not accept credit invoice {{0}} for invoice {{1}}: {{2}}")
+
 #: The codes the shared transport raises; every target's catalogue has them.
 TRANSPORT_CODES = tuple(TRANSPORT_MESSAGES)
 #: The account-coding codes (accounting.services.coding); every target's catalogue has them too.
@@ -136,13 +145,16 @@ CODING_CODES = tuple(CODING_MESSAGES)
 
 
 def target_catalogue(target: str, display_name: str, messages: dict[str, str], *,
-                     transport: dict[str, str] | None = None) -> Catalogue:
+                     transport: dict[str, str] | None = None, credits: bool = False) -> Catalogue:
     """A target's catalogue: the shared transport messages in its name (``transport`` overrides some),
-    the account-coding messages, then the target's own ``messages``."""
+    the credit-invoice messages, the account-coding messages, then the target's own ``messages``."""
     texts = {code: template.format(target=display_name) for code, template in TRANSPORT_MESSAGES.items()}
     shared = {code: template for code, template in TRANSPORT_MESSAGES.items()
               if code not in (transport or {}) and code not in messages}
     texts.update(transport or {})
+    texts.update({code: template.format(target=display_name) for code, template in CREDIT_MESSAGES.items()})
+    if credits:
+        texts["credit_refused"] = CREDIT_REFUSED.format(target=display_name)
     texts.update(CODING_MESSAGES)
     texts.update(messages)
     return Catalogue(target=target, display_name=display_name, messages=texts, shared=shared)

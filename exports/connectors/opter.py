@@ -1,6 +1,7 @@
 """The Opter side of a run, loaded a chunk at a time so that build() never queries the database and
 memory stays flat however large the period: invoice lines with their VAT rates and economic units,
-account coding (receivables and sales accounts), and the IBAN an invoice is paid to.
+account coding (receivables and sales accounts), the IBAN an invoice is paid to, and the originals of the
+credit invoices as the export sent them (exports.connectors.credits).
 
 The engine calls ``Connector.prefetch(chunk)`` before it builds the invoices of a chunk; the kit's
 connectors hand that to ``OpterData.load``, which replaces the previous chunk.
@@ -14,6 +15,7 @@ from accounting.models import Invoice, InvoiceLine
 from accounting.services.coding import AccountCodingError, ReceivableResolver, SalesAccountResolver
 from accounting.services.payment import payment_iban
 
+from .credits import Original, Originals
 from .facts import period_label as label_of
 from .rows import LineFacts
 
@@ -24,7 +26,8 @@ def period_label(invoice: Invoice) -> str:
 
 
 class OpterData:
-    def __init__(self):
+    def __init__(self, export=None):
+        self._originals = Originals(export) if export is not None else None
         self._lines: dict[int, list[InvoiceLine]] = {}
         self._resolvers: dict[str, tuple[frozenset, SalesAccountResolver]] = {}
         self._customers: set[int] = set()
@@ -51,6 +54,17 @@ class OpterData:
             self.iban(invoice)
             with contextlib.suppress(AccountCodingError):
                 self.receivable(invoice)
+        if self._originals is not None:
+            self._originals.load(invoices)
+
+    def original(self, invoice: Invoice, catalogue) -> Original | None:
+        """The invoice a credit invoice credits, as this export sent it (None for an ordinary invoice);
+        raises the catalogue's ``credit_original_not_exported`` when the export has not exported it."""
+        if not invoice.credited_invoice_id:
+            return None
+        if self._originals is None:
+            raise RuntimeError("OpterData(export) is needed for credit invoices.")
+        return self._originals.of(invoice, catalogue)
 
     def lines_of(self, invoice: Invoice) -> list[InvoiceLine]:
         if invoice.pk not in self._lines:

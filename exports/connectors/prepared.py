@@ -15,7 +15,7 @@ class PreparedConnector(Connector):
 
     def __init__(self, export, **kwargs):
         super().__init__(export, **kwargs)
-        self.opter = OpterData()
+        self.opter = OpterData(export)
         self._builder = None
         self._sender = None
 

@@ -78,6 +78,8 @@ class LocalChecks:
     customer_rule:       the target's own check of the customers in use: customers -> one problem text per
                          customer at fault (Netvisor: the EDI code must be an operator id it accepts),
                          reported at ``customer_rule_level``
+    credit_originals:    a credit invoice's original must have been exported by this export already
+                         (exports.connectors.credits), every target books a credit against it
     """
 
     eur_currency: str | None = None
@@ -89,6 +91,7 @@ class LocalChecks:
     required_codes: tuple[str, ...] | Callable[[dict], tuple[str, ...]] = ()
     customer_rule: Callable[[Iterable], list[str]] | None = None
     customer_rule_level: str = BLOCKING
+    credit_originals: str | None = BLOCKING
 
     def codes_required(self, start_text: dict) -> tuple[str, ...]:
         return self.required_codes(start_text) if callable(self.required_codes) else self.required_codes

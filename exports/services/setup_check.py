@@ -18,7 +18,7 @@ from accounting.models import OcrNumberType
 from accounting.services.payment import payment_iban
 
 from ..catalogue import localized_message
-from ..connectors import facts, registry
+from ..connectors import credits, facts, registry
 from ..connectors.base import ExportError, Problem
 from ..connectors.registry import NoConnector, connector_for
 from ..connectors.start_text import StartTextError
@@ -73,6 +73,9 @@ def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
                     "iban", gettext("Office %(office)s has no IBAN (Payment tab), and no region IBAN applies.")
                     % {"office": invoice.office.name}, blocking=checks.iban == BLOCKING))
     problems += _code_problems(target, export, invoices)
+    if checks.credit_originals:
+        problems += credits.unexported_originals(export, invoices, target.catalogue,
+                                                 blocking=checks.credit_originals == BLOCKING)
     return problems
 
 

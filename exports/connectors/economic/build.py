@@ -18,6 +18,7 @@ from accounting.money import to_cents
 from accounting.services.coding import AccountCodingError
 
 from ..base import ExportError, Payload
+from ..credits import credit_quantity
 from ..opter import OpterData
 from ..rows import Row, build_rows, totals, totals_mismatch
 from .messages import CATALOGUE
@@ -27,6 +28,8 @@ from .zones import country_name, vat_zone
 
 CENT = Decimal("0.01")
 MAX_VOUCHER_NUMBER = 999999999
+#: A credit note's notes.textLine2, followed by the booked number of the invoice it credits.
+CREDIT_NOTE_TEXT = "Credit note for invoice"
 
 
 def error(code: str, *params) -> ExportError:
@@ -71,15 +74,18 @@ class PayloadBuilder:
         if missing:
             raise error("product_groups_missing", missing, sorted(set(self.accounts_in_use) | {
                 line.account for line in lines}, key=str))
+        original = self.opter.original(invoice, CATALOGUE)
         terms = self.payment_terms(invoice)
         customer = self.customer(invoice, terms)
         body = {"method": self.settings.method, "number": number, "customer": customer,
                 "gross": str(invoice.total), "net": str(invoice.net_amount), "currency": invoice.currency.code}
+        if original is not None:
+            body["credits"] = original.number
         if self.settings.vouchers:
-            body["voucher"] = self.voucher(invoice, rows)
+            body["voucher"] = self.voucher(invoice, rows, original)
         else:
             body["products"] = self.products(rows)
-            body["draft"] = self.draft(invoice, rows, terms, customer)
+            body["draft"] = self.draft(invoice, rows, terms, customer, original)
         pdf_copy = pdf if self.export.include_pdf_copy else None
         payload = Payload(body=body, pdf=pdf_copy, pdf_name=f"Invoice-{number}.pdf")
         payload.summary = summarize(invoice, body, rows, bool(pdf_copy))
@@ -152,7 +158,7 @@ class PayloadBuilder:
         product = self.reference.product_of(self.reference.group_named(account), account)
         return str(product["productNumber"]) if product is not None else str(account)
 
-    def draft(self, invoice, rows: list[Row], terms: dict, customer: dict) -> dict:
+    def draft(self, invoice, rows: list[Row], terms: dict, customer: dict, original=None) -> dict:
         body = customer["body"]
         recipient = {"name": body["name"][:250], "address": body.get("address", "")[:250],
                      "zip": body.get("zip", ""), "city": body.get("city", ""), "country": body.get("country", ""),
@@ -160,6 +166,12 @@ class PayloadBuilder:
         notes = {"heading": f"Invoice {invoice.number}"}
         if invoice.your_reference:
             notes["textLine1"] = f"Your reference: {invoice.your_reference}"[:1000]
+        if original is not None:
+            # e-conomic has no field linking a credit note to the invoice it credits: a credit note is an
+            # invoice with negative quantities (spec 6.10, "correct only with a credit note"); the booked
+            # number of the original goes in its notes, where the books and the customer both read it.
+            notes["heading"] = f"Credit note {invoice.number}"
+            notes["textLine2"] = f"{CREDIT_NOTE_TEXT} {original.number}"
         return {
             "date": invoice.invoice_date.isoformat(), "currency": invoice.currency.code,
             "paymentTerms": {"paymentTermsNumber": terms["paymentTermsNumber"]},
@@ -174,7 +186,8 @@ class PayloadBuilder:
 
     def line(self, position: int, row: Row) -> dict:
         line = row.line
-        quantity, price = exact_quantity_and_price(line.quantity, line.unit_price, line.amount)
+        quantity, price = exact_quantity_and_price(*credit_quantity(line.quantity, line.unit_price, line.amount),
+                                                   line.amount)
         description = row.title
         if (quantity, price) != (line.quantity, line.unit_price):
             unit = f" {line.unit}" if line.unit else ""
@@ -184,7 +197,7 @@ class PayloadBuilder:
                 "description": description[:2500], "quantity": quantity, "unitNetPrice": price}
 
     # -- the voucher method ------------------------------------------------------------------------------------
-    def voucher(self, invoice, rows: list[Row]) -> dict:
+    def voucher(self, invoice, rows: list[Row], original=None) -> dict:
         number, journal = invoice.number, self.settings.journal
         problem = self.reference.journal_problem(journal, (number, number))
         if problem is None and number > MAX_VOUCHER_NUMBER:
@@ -203,7 +216,8 @@ class PayloadBuilder:
                 "customer": {"customerNumber": None}, "customerInvoice": number,
                 "date": invoice.invoice_date.isoformat(), "dueDate": invoice.due_date.isoformat(),
                 "amount": sign * (net + vat), "currency": {"code": invoice.currency.code},
-                "text": f"Invoice {number} {invoice.customer.name}"[:250],
+                "text": (f"Credit note {number} for invoice {original.number} {invoice.customer.name}" if original
+                         else f"Invoice {number} {invoice.customer.name}")[:250],
                 "contraAccount": {"accountNumber": int(account)}, "contraVatAccount": {"vatCode": code},
                 "contraVatAmount": sign * vat})
         return {"accountingYear": {"year": str(year["year"])}, "journal": {"journalNumber": journal},

@@ -160,6 +160,9 @@ class InvoiceSender:
             if taken:
                 self.booked.add(number)
                 raise error("already_exists", [number]) from None
+            if invoice.credited_invoice_id:
+                raise error("credit_refused", number, invoice.credited_invoice.number, refused.refusal.detail + left,
+                            excerpt=refused.refusal.excerpt, status=refused.refusal.status) from None
             raise error("cannot_book", number, refused.refusal.detail + left, excerpt=refused.refusal.excerpt,
                         status=refused.refusal.status) from None
         steps.record(BOOK, number)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_noop as _
 from ...catalogue import target_catalogue
 
 CATALOGUE = target_catalogue(
-    "economic", "Visma e-conomic",
+    "economic", "Visma e-conomic", credits=True,
     transport={
         "credentials": _("The tokens were not accepted by Visma e-conomic. Status code {0}. Check the export's API "
                          "token (the app token from step 2) or grant the portal access to the agreement again."),

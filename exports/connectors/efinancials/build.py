@@ -15,6 +15,7 @@ from accounting.services.coding import AccountCodingError
 
 from ..base import ExportError, Payload
 from ..countries import alpha3
+from ..credits import credit_quantity
 from ..opter import OpterData
 from ..rows import LineFacts, Row, build_rows, totals, totals_mismatch
 from .messages import CATALOGUE
@@ -46,6 +47,7 @@ class PayloadBuilder:
             raise ExportError.from_coding(CATALOGUE, exc) from None
         if not lines:
             raise error("cannot_send_invoice", number, "The invoice has no lines")
+        original = self.opter.original(invoice, CATALOGUE)
         self.check_accounts([receivable.number, *(line.account for line in lines)])
         articles = self.sale_articles(lines, invoice.invoice_date)
         projects = self.projects(lines)
@@ -60,6 +62,15 @@ class PayloadBuilder:
             raise error("invoice_file_not_generated")
         sale_invoice = self.sale_invoice(invoice, receivable, bank_account, client, rows, articles, projects)
         body = {"customer": client, "sale_invoice": sale_invoice}
+        if original is not None:
+            # Spec 12.4: a CREDIT-INVOICE names the confirmed original; its rows a negative amount (quantity)
+            # and a positive unit price. An original found in E-Financials already (not sent by this export)
+            # has no id here: the sender looks it up by number.
+            sale_invoice["sale_invoice_type"] = "CREDIT-INVOICE"
+            sale_invoice["credit_sale_invoices_id"] = int(original.remote_id) if original.remote_id else None
+            if self.settings.credit_number == "original":
+                sale_invoice["number_suffix"] = original.number
+            body["credits"] = {"number": original.number, "day": original.invoice.invoice_date.isoformat()}
         payload = Payload(body=body, pdf=pdf if self.export.include_pdf_copy else None,
                           pdf_name=f"Invoice-{number}.pdf")
         payload.summary = summarize(invoice, payload, rows, (net, vat, gross), self.settings, bank_account)
@@ -161,13 +172,14 @@ class PayloadBuilder:
     @staticmethod
     def item(row: Row, articles, projects, product_id) -> dict:
         line = row.line
+        quantity, unit_price = credit_quantity(line.quantity, line.unit_price, line.amount)
         item = {
             "products_id": product_id,
             "cl_sale_articles_id": articles[line.code]["id"],
             "sale_accounts_id": int(line.account),
             "custom_title": row.title,
-            "amount": line.quantity,
-            "unit_net_price": line.unit_price,
+            "amount": quantity,
+            "unit_net_price": unit_price,
             "total_net_price": line.amount,
             "vat_rate": line.vat_percent,
             "vat_amount": row.vat_amount,
@@ -235,8 +247,11 @@ def summarize(invoice, payload: Payload, rows: list[Row], amounts, settings: Set
         buyer = f"existing buyer {client['client_id']}, {' and '.join(client['changes'])} will be updated"
     else:
         buyer = f"existing buyer {client['client_id']}"
+    credited = payload.body.get("credits")
+    kind = (f"Credit invoice {invoice.number} for invoice {credited['number']}" if credited
+            else f"Invoice {invoice.number}")
     lines = [
-        f"Invoice {invoice.number} to E-Financials: {invoice_body['create_date']}, "
+        f"{kind} to E-Financials: {invoice_body['create_date']}, "
         f"{invoice_body['term_days']} days, {invoice_body['cl_currencies_id']} "
         f"(rate {invoice_body['currency_rate']})",
         f"Buyer: {client['body']['name']}, registry code {client['code']} ({buyer})",

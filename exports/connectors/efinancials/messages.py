@@ -9,7 +9,7 @@ from ...catalogue import target_catalogue
 SEED_STATUS_TEXT = _("The API call to E-Financials was unsuccessful. Status code {0}.")
 
 CATALOGUE = target_catalogue(
-    "efinancials", "E-Financials",
+    "efinancials", "E-Financials", credits=True,
     transport={
         # The article has no separate text for refused credentials or throttling: both are a status code.
         "credentials": SEED_STATUS_TEXT,

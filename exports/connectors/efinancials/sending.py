@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import threading
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from ..base import ExportError, RemoteRef, SendResult
@@ -52,8 +53,15 @@ class Sender:
         self._invoices_lock = threading.Lock()
 
     # -- is it there? --------------------------------------------------------------------------------
+    def remote_number(self, invoice) -> str:
+        """The number E-Financials shows: the Opter number, or for a credit invoice numbered like its
+        original (Start text CreditNumber=original) the original's number with a K (spec 12.1)."""
+        if invoice.credited_invoice_id and self.settings.credit_number == "original":
+            return f"{invoice.credited_invoice.number}K"
+        return str(invoice.number)
+
     def find_existing(self, invoice, refresh: bool, steps: Steps) -> RemoteRef | None:
-        number = str(invoice.number)
+        number = self.remote_number(invoice)
         remote_id = steps.remote_id(INVOICE)
         if remote_id:
             if refresh and not self._read_progress(int(remote_id), steps):
@@ -111,6 +119,8 @@ class Sender:
         if remote_id is None:
             client_id = self.ensure_client(payload.body["customer"], steps)
             body = dict(payload.body["sale_invoice"], clients_id=client_id)
+            if "credits" in payload.body and body["credit_sale_invoices_id"] is None:
+                body["credit_sale_invoices_id"] = self.original_id(invoice, payload.body["credits"])
             product_id = self.ensure_product(number, body["items"][0]["cl_sale_articles_id"])
             body["items"] = [dict(item, products_id=product_id) for item in body["items"]]
             remote_id = str(self.create_invoice(invoice, body))
@@ -179,11 +189,27 @@ class Sender:
                 self.run.product = {**body, "id": self.api.created_id(result, "POST", "products")}
             return self.run.product["id"]
 
+    def original_id(self, invoice, credited: dict) -> int:
+        """The id of the invoice a credit invoice credits, found in E-Financials by its number (an original
+        this export found there already rather than sent)."""
+        with self._invoices_lock:
+            remote = self.run.invoices.get(credited["number"])
+        if remote is None:
+            self._read_invoices_of(date.fromisoformat(credited["day"]))
+            with self._invoices_lock:
+                remote = self.run.invoices.get(credited["number"])
+        if remote is None:
+            raise error("credit_original_not_exported", invoice.number, credited["number"])
+        return remote["id"]
+
     def create_invoice(self, invoice, body: dict) -> int:
-        number = str(invoice.number)
+        number = self.remote_number(invoice)
         try:
             result = self.api.write("POST", "sale_invoices", body)
         except WriteRefused as refused:
+            if body["sale_invoice_type"] == "CREDIT-INVOICE" and "already exists" not in refused.detail:
+                raise error("credit_refused", invoice.number, invoice.credited_invoice.number,
+                            refused.detail) from None
             if refused.status == 409:
                 # Possibly the number is taken: by our own earlier create that was committed late (same
                 # date), or by an invoice made in E-Financials on another date (read them all, rarely).

@@ -15,6 +15,7 @@ class Settings:
     send_bank_account: bool = True
     currency_rate: str = "units_per_eur"  # or "eur_per_unit"
     attach_pdf: str = "after_register"  # or "before_register"
+    credit_number: str = "own"  # or "original": a credit invoice numbered like the invoice it credits
 
     @classmethod
     def of(cls, export) -> Settings:
@@ -23,4 +24,4 @@ class Settings:
         return cls(template_id=values["TemplateId"], product_code=values["ProductCode"],
                    register=values["Register"], project_level=int(values["ProjectLevel"]),
                    send_bank_account=values["SendBankAccount"], currency_rate=values["CurrencyRate"],
-                   attach_pdf=values["AttachPdf"])
+                   attach_pdf=values["AttachPdf"], credit_number=values["CreditNumber"])

@@ -32,6 +32,11 @@ START_TEXT = KeyValueSchema({
     "AttachPdf": Parameter(choice("after_register", "before_register"), "after_register",
                            help=_("Upload the PDF copy after registering the invoice (default) or while it is "
                                 "still a draft, if E-Financials refuses changes to registered invoices.")),
+    # A credit invoice's number: the one client library that books credits gives it the original's number
+    # (E-Financials then shows it with a K, e.g. 700001K); single-source, so settable.
+    "CreditNumber": Parameter(choice("own", "original"), "own",
+                              help=_("Number a credit invoice with its own Opter number (default) or with the "
+                                   "number of the invoice it credits (E-Financials adds a K).")),
 })
 
 TARGET = Target(

@@ -40,13 +40,17 @@ from .messages import CATALOGUE
 from .transport import FAILED, INCOMPLETE, PENDING, PROCESSED, ImportState, RemoteInvoice, UploadRefused
 
 UPLOAD, PROCESSED_STEP = "upload", "processed"
+#: The error codes with which Heeros refuses a credit note's link to the invoice it credits.
+CREDIT_LINK_ERRORS = ("OriginalInvoice",)
 
 
 class FinvoiceUpload:
     """What is sent for one invoice: the document, its validation, and what identifies it in Heeros."""
 
-    def __init__(self, number: str, document: bytes, validation: Validation, total, currency: str):
+    def __init__(self, number: str, document: bytes, validation: Validation, total, currency: str,
+                 credits: str = ""):
         self.number = number
+        self.credits = credits  # a credit note: the number of the invoice it credits
         self.document = document
         self.validation = validation
         self.total = total
@@ -62,7 +66,7 @@ class HeerosConnector(Connector):
 
     def __init__(self, export, **kwargs):
         super().__init__(export, **kwargs)
-        self.opter = OpterData()
+        self.opter = OpterData(export)
         self._bic: dict[tuple, str] = {}
         self._transport = None
         self._dates = None  # (first, last) invoice date of the run
@@ -112,18 +116,20 @@ class HeerosConnector(Connector):
             lines = self.opter.line_facts(invoice)
         except AccountCodingError as exc:
             raise ExportError.from_coding(CATALOGUE, exc) from None
+        original = self.opter.original(invoice, CATALOGUE)
         rows = build_rows(lines)
         payee = Payee(iban=validators.compact_iban(self.opter.iban(invoice)),
                       bic=self._bic.get((invoice.office_id, invoice.region_id), "").strip().upper())
         root = finvoice_document(invoice, rows, seller_of(invoice), buyer_of(invoice.customer), payee,
-                                 DocumentOptions(account_coding=self.options.account_coding))
+                                 DocumentOptions(account_coding=self.options.account_coding), original)
         validation = validate(root, self.xsd)
         mismatch = totals_mismatch(invoice, rows)
         if mismatch:
             validation = Validation([*validation.problems, f"{mismatch}."], validation.schema_checked)
         if not rows:
             validation = Validation([*validation.problems, "The invoice has no lines."], validation.schema_checked)
-        upload = FinvoiceUpload(number, to_bytes(root), validation, totals(rows)[2], invoice.currency.code)
+        upload = FinvoiceUpload(number, to_bytes(root), validation, totals(rows)[2], invoice.currency.code,
+                                original.number if original else "")
         return Payload(body=upload, summary=self._summary(invoice, upload, pretty(root)))
 
     def find_existing(self, invoice, refresh: bool = False, steps: Steps | None = None) -> RemoteRef | None:
@@ -167,15 +173,16 @@ class HeerosConnector(Connector):
             # A cancel that came during the upload stops here; the upload is recorded, so a retry
             # confirms it instead of uploading again.
             self.ensure_not_cancelled()
-        return self._pending(import_id, upload.number)
+        return self._pending(import_id, upload.number, upload.credits)
 
     def confirm(self, ticket: Ticket, steps: Steps) -> SendResult:
         self.ensure_not_cancelled()
         import_id = ticket.remote_id or ticket.data.get("importId", "")
         number = str(ticket.data.get("number", ""))
         state = self.transport.import_state(import_id)
+        credits = str(ticket.data.get("credits", ""))
         if state.status == PENDING:
-            return self._pending(import_id, number)
+            return self._pending(import_id, number, credits)
         if state.status == PROCESSED or state.completed_in_heeros:
             if PROCESSED_STEP not in steps:
                 steps.record(PROCESSED_STEP, state.invoice_id)
@@ -184,6 +191,9 @@ class HeerosConnector(Connector):
             raise self.error("incomplete", state.invoice_id or import_id)
         # Failed: Heeros refused the document and holds nothing of it; a later send uploads it anew.
         steps.forget(UPLOAD)
+        link_errors = [e for e in state.errors if e.code.startswith(CREDIT_LINK_ERRORS)]
+        if credits and link_errors:
+            raise self.error("credit_refused", number, credits, "; ".join(e.message for e in link_errors))
         raise self._invalid(number, [str(e) for e in state.errors], count=state.error_count)
 
     def confirm_timed_out(self, ticket: Ticket) -> ExportError:
@@ -223,9 +233,9 @@ class HeerosConnector(Connector):
             raise self.error("cannot_send", first.code or refused.status, first.message, status=refused.status,
                              excerpt=refused.excerpt) from None
 
-    def _pending(self, import_id: str, number: str) -> SendResult:
-        return SendResult(RemoteRef(import_id, number, complete=False),
-                          pending=Ticket({"importId": import_id, "number": number}, remote_id=import_id))
+    def _pending(self, import_id: str, number: str, credits: str = "") -> SendResult:
+        data = {"importId": import_id, "number": number, **({"credits": credits} if credits else {})}
+        return SendResult(RemoteRef(import_id, number, complete=False), pending=Ticket(data, remote_id=import_id))
 
     def _ref_of(self, state: ImportState, number: str, steps: Steps) -> RemoteRef | None:
         """Our recorded upload, as Heeros has it now."""
@@ -274,7 +284,9 @@ class HeerosConnector(Connector):
     def _summary(self, invoice, upload: FinvoiceUpload, xml: str) -> str:
         """The preview: the validation result, what Heeros is told, and the document itself."""
         validation = upload.validation
-        lines = [f"Invoice {upload.number} to Heeros as Finvoice 3.0: {validation.describe()}."]
+        kind = f"Credit note {upload.number} (for invoice {upload.credits})" if upload.credits else \
+            f"Invoice {upload.number}"
+        lines = [f"{kind} to Heeros as Finvoice 3.0: {validation.describe()}."]
         if not validation.valid:
             lines.append(CATALOGUE.text("validation_errors", "; ".join(validation.problems), upload.number,
                                         len(validation.problems)))

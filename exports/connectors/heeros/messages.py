@@ -13,7 +13,7 @@ LOGIN_FAILED = _("Could not log into Heeros. Either the username/password is inc
                   "connect to Heeros at the moment. Please try again in a few minutes.")
 
 CATALOGUE = target_catalogue(
-    "xmlserializer", "Heeros",
+    "xmlserializer", "Heeros", credits=True,
     transport={"credentials": LOGIN_FAILED},
     messages={
         # Seed 004, "Error messages", verbatim.

@@ -61,6 +61,8 @@ class NetvisorDocument:
     dimensions: list[tuple[str, str]]
     invoice_xml: bytes
     rows: list[InvoiceRow] = field(default_factory=list)
+    #: a credit note: the invoice it credits (its number and NetvisorKey; "" = look it up by number)
+    credits: tuple[str, str] | None = None
 
 
 def customer_key(customer, use_customer_number: bool) -> str:
@@ -103,13 +105,14 @@ class PayloadBuilder:
             raise error("cannot_send_invoice", number, mismatch)
         if self.export.include_pdf_copy and not (pdf and pdf.startswith(b"%PDF-")):
             raise error("invoice_file_not_generated")
+        original = self.opter.original(invoice, CATALOGUE)
         invoice_rows = self.invoice_rows(invoice, rows)
         pdf = pdf if self.export.include_pdf_copy else None
         body = NetvisorDocument(
             number=number, customer=customer,
             dimensions=sorted({dimension for row in invoice_rows for dimension in row.dimensions}),
             invoice_xml=document(self.invoice_element(invoice, receivable.number, customer, invoice_rows, pdf)),
-            rows=invoice_rows)
+            rows=invoice_rows, credits=(original.number, original.remote_id) if original else None)
         payload = Payload(body=body, pdf=pdf, pdf_name=f"{number}.pdf")
         payload.summary = self.summary(invoice, body, receivable.number, pdf)
         return payload
@@ -182,9 +185,10 @@ class PayloadBuilder:
             product_line = add(add(lines, "invoiceline"), "salesinvoiceproductline")
             add(product_line, "productidentifier", self.product.code, type="customer")
             add(product_line, "productname", self.product.name)
-            add(product_line, "productunitprice", amount(row.net), type="net")
+            # Spec 5.9: a credit note's rows carry a negative quantity at a positive unit price.
+            add(product_line, "productunitprice", amount(abs(row.net)), type="net")
             add(product_line, "productvatpercentage", percentage(row.percent), vatcode=row.code)
-            add(product_line, "salesinvoiceproductlinequantity", "1")
+            add(product_line, "salesinvoiceproductlinequantity", "-1" if row.net < 0 else "1")
             add(product_line, "accountingaccountsuggestion", row.account)
             for name, item in row.dimensions:
                 dimension = add(product_line, "dimension")
@@ -219,6 +223,10 @@ class PayloadBuilder:
                      if not self.company.has_dimension_item(name, item)]
         if new_items:
             lines.append("Dimension items to create: " + ", ".join(new_items))
+        if body.credits:
+            lines.append(f"Credit note for invoice {body.credits[0]}: "
+                         + ("matched to it with matchcreditnote.nv" if self.status == "open"
+                            else "not matched (Netvisor matches only open invoices)"))
         lines.append(f"Total {amount(invoice.total)} EUR (net {amount(invoice.net_amount)}, VAT "
                      f"{amount(invoice.vat_amount)})" + (f"; PDF copy {len(pdf)} bytes attached" if pdf else ""))
         return "\n".join(lines)

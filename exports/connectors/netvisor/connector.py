@@ -49,7 +49,7 @@ class NetvisorConnector(Connector):
         self.identity = credentials.identity(export)
         self.api = NetvisorApi(self, self.identity) if self.identity else None
         self.reader = Reader(self.api) if self.api else None
-        self.opter = OpterData()
+        self.opter = OpterData(export)
         self.company = CompanyData()
         self._loaded: dict[str, object] = {}  # what self.company holds: part -> for which invoices
         self._product: ProductSpec | None = None
@@ -81,7 +81,7 @@ class NetvisorConnector(Connector):
         codes = {row.vat_rate_id: row.code for row in self.export.codes.filter(kind="tax_rate")}
         self._builder = PayloadBuilder(self.export, self.status, self.company, self.product_spec(), codes,
                                        self.opter)
-        self._sender = Sender(self.api, self.company, self.product_spec())
+        self._sender = Sender(self.api, self.company, self.product_spec(), self.status)
 
     def prefetch(self, invoices) -> None:
         self.opter.load(invoices)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_noop as _
 from ...catalogue import target_catalogue
 
 CATALOGUE = target_catalogue(
-    "netvisor", "Netvisor",
+    "netvisor", "Netvisor", credits=True,
     transport={
         # Netvisor refuses credentials inside its answer (AUTHENTICATION_FAILED), in words worth showing.
         "credentials": _("The user credentials were not accepted by Netvisor. {0}."),
@@ -34,6 +34,10 @@ CATALOGUE = target_catalogue(
         "no_partner_credentials": _("The partner id and partner key of this portal for Netvisor are not set: "
                                     "set NETVISOR_PARTNER_ID and NETVISOR_PARTNER_KEY, or the export's Client "
                                     "identity and Client key (File transfer tab)."),
+        # Ours: matchcreditnote.nv matches only open invoices (Netvisor's article on the resource).
+        "credit_not_matched": _("Credit note {0} is in Netvisor but was not matched to invoice {1}: Netvisor "
+                                "matches only open invoices, and this export sends them unsent. Match it in "
+                                "Netvisor."),
         # Ours: the Start text is checked when saved, this guards an export saved before that.
         "invalid_start_text": _("The start text of the Netvisor export is not valid: {0}"),
     },

@@ -1,9 +1,11 @@
 """Sending one invoice: the product, the dimension items and the customer when Netvisor lacks them, then
 the invoice with its PDF copy in one call (salesinvoice.nv carries the attachment).
 
-Steps (exports.connectors.steps): "customer" (a customer this send created) and "invoice" (the invoice,
-with its NetvisorKey). Each is recorded as soon as its call succeeded; the engine commits it before the
-next call. The product and dimension items are shared by every invoice and created once, under a lock.
+Steps (exports.connectors.steps): "customer" (a customer this send created), "invoice" (the invoice,
+with its NetvisorKey) and, for a credit note, "match" (matchcreditnote.nv matched it to the invoice it
+credits; Netvisor does not match credit notes by itself, spec 5.9). Each is recorded as soon as its
+call succeeded; the engine commits it before the next call. The product and dimension items are shared
+by every invoice and created once, under a lock.
 
 Exactly once, across lost answers: after a write whose answer never came, what it may have created is
 read again before it is created again (customers by code, the product by code, dimension items, the
@@ -24,7 +26,7 @@ from .messages import CATALOGUE
 from .reference import CompanyData, ProductSpec, Reader
 from .xml import add
 
-CUSTOMER, INVOICE = "customer", "invoice"
+CUSTOMER, INVOICE, MATCH = "customer", "invoice", "match"
 
 
 def error(code: str, *params, **kwargs) -> ExportError:
@@ -32,8 +34,9 @@ def error(code: str, *params, **kwargs) -> ExportError:
 
 
 class Sender:
-    def __init__(self, api: NetvisorApi, company: CompanyData, product: ProductSpec):
+    def __init__(self, api: NetvisorApi, company: CompanyData, product: ProductSpec, status: str = "open"):
         self.api = api
+        self.status = status
         self.reader = Reader(api)
         self.company = company
         self.product = product
@@ -44,7 +47,7 @@ class Sender:
         number = str(invoice.number)
         recorded = steps.remote_id(INVOICE)
         if recorded and not refresh:
-            return RemoteRef(recorded, number)
+            return RemoteRef(recorded, number, complete=not self._match_left(invoice, steps))
         if refresh or not self.company.covers(invoice.invoice_date):
             self._read_number(number)
         with self.company.lock:
@@ -56,7 +59,12 @@ class Sender:
         if refresh and not recorded and is_ours(remote, invoice, customer_key):
             # Our own invoice from a call whose answer was lost: it is complete (one call carries it all).
             steps.record(INVOICE, remote["key"])
-        return RemoteRef(remote["key"], number)
+        return RemoteRef(remote["key"], number,
+                         complete=not (steps.remote_id(INVOICE) and self._match_left(invoice, steps)))
+
+    def _match_left(self, invoice, steps: Steps) -> bool:
+        """A credit note of ours not yet matched to its invoice (when the status lets Netvisor match it)."""
+        return bool(invoice.credited_invoice_id) and self.status == "open" and MATCH not in steps
 
     def _read_number(self, number: str) -> None:
         rows = self.reader.invoices_numbered(number)
@@ -70,7 +78,7 @@ class Sender:
         number = document.number
         recorded = steps.remote_id(INVOICE)
         if recorded:
-            return SendResult(RemoteRef(recorded, number))
+            return self._matched(invoice, document, recorded, steps)
         self.ensure_product()
         for name, item in document.dimensions:
             self.ensure_dimension_item(name, item)
@@ -80,7 +88,39 @@ class Sender:
         with self.company.lock:
             self.company.invoices[number] = {"key": key, "number": number, "sum": invoice.total,
                                              "customer_code": document.customer.key}
-        return SendResult(RemoteRef(key, number))
+        return self._matched(invoice, document, key, steps)
+
+    def _matched(self, invoice, document: NetvisorDocument, key: str, steps: Steps) -> SendResult:
+        """A credit note is matched to the invoice it credits (matchcreditnote.nv), which Netvisor does only
+        for open invoices; with status unsent it stays unmatched, with a warning saying so."""
+        ref = SendResult(RemoteRef(key, document.number))
+        if document.credits is None or MATCH in steps:
+            return ref
+        original_number, original_key = document.credits
+        if self.status != "open":
+            ref.warnings.append((CATALOGUE.qualified("credit_not_matched"),
+                                 CATALOGUE.text("credit_not_matched", document.number, original_number)))
+            return ref
+        if not original_key:
+            self._read_number(original_number)
+            with self.company.lock:
+                remote = self.company.invoices.get(original_number)
+            if remote is None:
+                raise error("credit_original_not_exported", document.number, original_number)
+            original_key = remote["key"]
+        body = etree.Element("root")
+        match = add(body, "matchcreditnote")
+        add(match, "creditnotenetvisorkey", key)
+        add(match, "invoicenetvisorkey", original_key)
+        try:
+            self.api.write("matchcreditnote.nv", None, body)
+        except Refusal as refused:
+            # A match whose answer was lost is refused when repeated: it is done, not a failure.
+            if "matched already" not in refused.text:
+                raise error("credit_refused", document.number, original_number, detail(refused.text),
+                            status=refused.http_status) from None
+        steps.record(MATCH, key)
+        return ref
 
     def ensure_product(self) -> None:
         """The product every row names, in its product group: created once when Netvisor lacks it."""

@@ -16,6 +16,7 @@ from decimal import Decimal
 from accounting.services.coding import AccountCodingError
 
 from ..base import ExportError, Payload
+from ..credits import credit_quantity
 from ..rows import build_rows, totals, totals_mismatch
 from . import vocabulary
 from .messages import CATALOGUE
@@ -24,6 +25,8 @@ from .settings import Settings
 
 PRODUCT_NAME_MAX = 100
 ROW_TEXT_MAX = 255
+#: What a credit invoice says of the invoice it credits, followed by that invoice's number.
+CREDIT_NOTE_TEXT = "Credit note for invoice"
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class PayloadBuilder:
         mismatch = totals_mismatch(invoice, rows)
         if mismatch:
             raise _error("invoice_inconsistent", number, mismatch)
+        original = self.opter.original(invoice, CATALOGUE)
         self._check_account(receivable)
         coded = [self._coded(invoice, row) for row in rows]
         missing = sorted({name for _, _, dims, missing in coded for name in missing})
@@ -92,22 +96,32 @@ class PayloadBuilder:
                 "discount": 0, "price": 0, "vat": Decimal(percent), "active": True, "defaultAccount": account,
                 "vatStatus": status, "currency": "EUR"})
             product_dimensions[code] = [list(pair) for pair in dimensions]
+            quantity, unit_price = credit_quantity(row.line.quantity, row.line.unit_price, row.line.amount)
             invoice_rows.append({"product": row.title[:ROW_TEXT_MAX], "productCode": code,
-                                 "quantity": row.line.quantity, "unit": vocabulary.unit(row.line.unit),
-                                 "unitPrice": row.line.unit_price, "discountPercent": 0,
+                                 "quantity": quantity, "unit": vocabulary.unit(row.line.unit),
+                                 "unitPrice": unit_price, "discountPercent": 0,
                                  "vatPercent": Decimal(percent), "vatStatus": status})
             coding.append({"account": account, "dimensions": [list(pair) for pair in dimensions]})
         partner = self._partner(invoice)
         body = self._invoice(invoice, partner, invoice_rows, statuses)
+        if original is not None:
+            # A credit invoice: rows with a negative quantity at a positive unit price, and the invoice it
+            # credits named where the Start text says (CreditNoteLink; Procountor documents no link field).
+            field = self.settings.credit_note_link
+            body[field] = "\n".join(part for part in (body.get(field), f"{CREDIT_NOTE_TEXT} {original.number}")
+                                     if part)
         net, vat, gross = totals(rows)
         attach = bool(self.export.include_pdf_copy and pdf)
-        summary = (f"Invoice {number} to Procountor for {customer.name} (customer no. {customer.sales_ledger_number}), "
+        kind = f"Credit invoice {number} (for invoice {original.number})" if original else f"Invoice {number}"
+        summary = (f"{kind} to Procountor for {customer.name} (customer no. {customer.sales_ledger_number}), "
                    f"{body['invoiceChannel']}: {len(rows)} rows on the accounting products "
                    f"{', '.join(sorted(products))} of the product group {self.settings.product_group}; net {net}, "
                    f"VAT {vat}, total {gross} {body['paymentInfo']['currency']}; ledger receipt coded to "
                    f"{', '.join(sorted({c['account'] for c in coding}))} and receivable {receivable}"
                    + ("; with the PDF copy" if attach else ""))
-        return Payload({"number": number, "total": gross, "customer": {"number": str(customer.sales_ledger_number),
+        return Payload({"number": number, "total": gross, "credits": original.number if original else None,
+                        "credit_link": self.settings.credit_note_link,
+                        "customer": {"number": str(customer.sales_ledger_number),
                                                                       "name": customer.name, "code": customer.code,
                                                                       "partner": partner},
                         "products": products, "product_dimensions": product_dimensions,

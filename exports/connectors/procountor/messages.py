@@ -7,7 +7,7 @@ from django.utils.translation import gettext_noop as _
 from ...catalogue import target_catalogue
 
 CATALOGUE = target_catalogue(
-    "procountor", "Procountor",
+    "procountor", "Procountor", credits=True,
     transport={
         "credentials": _("The user credentials were not accepted by Procountor"),
         "too_many_calls": _("Too many calls"),

@@ -131,6 +131,9 @@ class Sender:
         try:
             created = self.api.call("POST", "invoices", body=invoice)
         except Refused as refused:
+            if body.get("credits") and body["credit_link"] in refused.detail:
+                raise ExportError(CATALOGUE, "credit_refused", body["number"], body["credits"], refused.detail,
+                                  status=refused.status, excerpt=f"{refused.call}: {refused.described()}") from None
             raise self._refused_invoice(body["number"], refused) from None
         if not isinstance(created, dict) or not isinstance(created.get("id"), int) \
                 or not isinstance(created.get("ledgerReceiptId"), int):

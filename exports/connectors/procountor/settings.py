@@ -15,6 +15,7 @@ class Settings:
     send_invoice_number: bool = True
     edi_code_as: str = "einvoice_operator"  # or "bic"
     identifier_type: str | None = None
+    credit_note_link: str = "additionalInformation"  # or "notes": where a credit names the credited invoice
 
     @classmethod
     def of(cls, export) -> Settings:
@@ -22,7 +23,8 @@ class Settings:
         values = START_TEXT.parse(export.start_text)
         return cls(product_group=values["ProductGroup"], after_create=values["AfterCreate"],
                    invoice_channel=values["InvoiceChannel"], send_invoice_number=values["SendInvoiceNumber"],
-                   edi_code_as=values["EdiCodeAs"], identifier_type=values["IdentifierType"])
+                   edi_code_as=values["EdiCodeAs"], identifier_type=values["IdentifierType"],
+                   credit_note_link=values["CreditNoteLink"])
 
 
 @dataclass(frozen=True)

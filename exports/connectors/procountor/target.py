@@ -32,6 +32,11 @@ START_TEXT = KeyValueSchema({
     "IdentifierType": Parameter(text(20), None,
                                 help=_("Procountor identifier type sent with the customer's business ID; blank = "
                                      "none.")),
+    # Procountor's documentation names no field linking a credit invoice to the invoice it credits.
+    "CreditNoteLink": Parameter(choice("additionalInformation", "notes"), "additionalInformation",
+                                help=_("Where a credit invoice names the invoice it credits (\"Credit note for "
+                                     "invoice 700001\"): additionalInformation (printed on it, default) or notes "
+                                     "(internal).")),
 })
 
 TARGET = Target(

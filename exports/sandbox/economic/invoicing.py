@@ -9,6 +9,7 @@ date) and booking moves it to the booked invoices under the number asked for, on
 from __future__ import annotations
 
 import calendar
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -275,7 +276,10 @@ class InvoicingRoutes:
         year = self.year_of(date.fromisoformat(draft["date"]))
         if year is None or year["closed"]:
             raise refused(f"The accounting year of {draft['date']} is not open.", self.options.closed_year_code)
+        credits = self.credited_by(draft)
         booked = {k: v for k, v in draft.items() if k not in ("draftInvoiceNumber", "lastUpdated")}
+        if credits is not None:
+            booked["creditsInvoice"] = credits
         booked.update(bookedInvoiceNumber=booked_number, orderNumber=number, remainder=draft["grossAmount"],
                       remainderInBaseCurrency=draft["grossAmountInBaseCurrency"])
         self.store.booked[booked_number] = booked
@@ -285,6 +289,34 @@ class InvoicingRoutes:
             self.store.attachments[("booked", booked_number)] = attachment
         self.store.log_write("POST", request.path, booked_number, f"draft {number} booked as {booked_number}")
         return self.created(request, booked, f"invoices/booked/{booked_number}")
+
+    def credited_by(self, draft: dict) -> int | None:
+        """A credit note (a draft with a negative net amount) names the booked invoice it credits at the end of
+        notes.textLine2 ("Credit note for invoice 700001"): an invoice of the same customer with a positive
+        amount, credited no further than its net amount. Refused like any booking otherwise."""
+        if Decimal(str(draft["netAmount"])) >= 0:
+            return None
+        found = re.search(r"(\d+)\s*$", (draft.get("notes") or {}).get("textLine2", ""))
+        if found is None:
+            raise refused("A credit note must name the booked invoice it credits (notes.textLine2).")
+        number = int(found.group(1))
+        original = self.store.booked.get(number)
+        if original is None:
+            raise refused(f"The credited invoice {number} is not booked.")
+        if original["customer"]["customerNumber"] != draft["customer"]["customerNumber"]:
+            raise refused(f"The credited invoice {number} is of another customer.")
+        credited = -Decimal(str(draft["netAmount"])) - sum(
+            (Decimal(str(b["netAmount"])) for b in self.store.booked.values() if b.get("creditsInvoice") == number),
+            Decimal("0"))
+        if Decimal(str(original["netAmount"])) <= 0 or credited > Decimal(str(original["netAmount"])):
+            raise refused(f"The credit notes of invoice {number} would credit {credited}, more than its net "
+                          f"amount {original['netAmount']}.")
+        return number
+
+    def credit_links(self) -> dict[str, str]:
+        """Each booked credit note's number -> the number of the invoice it credits."""
+        with self.store.lock:
+            return {str(n): str(b["creditsInvoice"]) for n, b in self.store.booked.items() if b.get("creditsInvoice")}
 
     # -- helpers -------------------------------------------------------------------------------------------
     def check_reference(self, problems: Problems, path: tuple, table: dict, key, what: str) -> None:

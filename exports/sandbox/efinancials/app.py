@@ -99,6 +99,14 @@ class EFinancialsSimulator(Simulator):
                      "complete": invoice["status"] == "CONFIRMED", "has_pdf": invoice_id in self.store.documents}
                     for invoice_id, invoice in self.store.sale_invoices.items() if not invoice.get("is_deleted")]
 
+    def credit_links(self) -> dict[str, str]:
+        """Each credit invoice's number -> the number of the invoice it credits."""
+        with self.store.lock:
+            invoices = self.store.sale_invoices
+            return {invoice["number"]: invoices[invoice["credit_sale_invoices_id"]]["number"]
+                    for invoice in invoices.values()
+                    if invoice.get("credit_sale_invoices_id") and not invoice.get("is_deleted")}
+
     def customer_keys(self) -> list[str]:
         with self.store.lock:
             return [client["code"] for client in self.store.clients.values() if not client.get("is_deleted")]
@@ -242,8 +250,11 @@ class EFinancialsSimulator(Simulator):
         if not self.options.accept_bank_accounts_id:
             fields.pop("bank_accounts_id")
         body = self.body(request, fields, schemas.SALE_INVOICE_REQUIRED, items=schemas.ITEM_SCHEMA)
+        original = rules.credited_invoice(self.store, body)
         rows = rules.check_invoice(self.store, body, self.options)
         number = (body.get("number_prefix") or "") + body["number_suffix"]
+        if original is not None and body["number_suffix"] == original["number_suffix"]:
+            number += "K"  # spec 12.1: a credit invoice numbered like its original gets a K suffix
         if any(inv["number"] == number and not inv.get("is_deleted")
                for inv in self.store.sale_invoices.values()):
             raise rules.conflict(f"An invoice with the number {number} already exists.")
@@ -258,8 +269,11 @@ class EFinancialsSimulator(Simulator):
                    "number_prefix": body.get("number_prefix") or "", "client_name": client["name"],
                    "status": "PROJECT", "payment_status": None,
                    "bank_ref_number": rules.bank_reference(invoice_id), "items": rows, **totals,
+                   "credit_invoices": [],
                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"), "is_deleted": False}
         self.store.sale_invoices[invoice_id] = invoice
+        if original is not None:
+            original.setdefault("credit_invoices", []).append({"id": invoice_id, "number": number})
         self.store.log_write("POST", request.path, invoice_id,
                              f"sale invoice {number}, gross {totals['gross_price']}")
         return self.ok("Invoice saved.", invoice_id)

@@ -100,7 +100,46 @@ def check_invoice(store, body: dict, options) -> list[dict]:
         if account is None or not account_active(account):
             raise conflict(f"The receivables account {receivable} does not exist or is not active.")
     day = parse_date(body["journal_date"])
-    return [_check_row(store, index, row, day) for index, row in enumerate(body["items"], start=1)]
+    rows = [_check_row(store, index, row, day) for index, row in enumerate(body["items"], start=1)]
+    if body["sale_invoice_type"] == "CREDIT-INVOICE":
+        check_credit(store, body, rows)
+    return rows
+
+
+def credited_invoice(store, body: dict) -> dict | None:
+    """The original a sale invoice credits. Spec 12.4: a credit id on any other type than CREDIT-INVOICE
+    is answered with HTTP 500 (what the PHP client's test saw)."""
+    original_id = body.get("credit_sale_invoices_id")
+    if original_id is None:
+        return None
+    if body["sale_invoice_type"] != "CREDIT-INVOICE":
+        raise HttpError(500, {"code": 500, "messages": ["Internal server error."]})
+    return store.sale_invoices.get(original_id)
+
+
+def check_credit(store, body: dict, rows: list[dict]) -> None:
+    """Spec 12.4: a credit invoice names a CONFIRMED original invoice of the same buyer; its rows carry a
+    negative amount (quantity) and a positive unit price, and it credits no more than the original holds."""
+    original_id = body.get("credit_sale_invoices_id")
+    if original_id is None:
+        raise conflict("Credit invoice: credit_sale_invoices_id (the invoice credited) is required.")
+    original = store.sale_invoices.get(original_id)
+    if original is None or original.get("is_deleted"):
+        raise conflict(f"Credit invoice: the credited invoice {original_id} does not exist.")
+    if original["sale_invoice_type"] != "INVOICE" or original["status"] != "CONFIRMED":
+        raise conflict(f"Credit invoice: the credited invoice {original['number']} is not a confirmed invoice.")
+    if original["clients_id"] != body["clients_id"]:
+        raise conflict(f"Credit invoice: the credited invoice {original['number']} has another buyer.")
+    for index, row in enumerate(rows, start=1):
+        if Decimal(row["amount"]) >= 0 or Decimal(row.get("unit_net_price") or 0) < 0:
+            raise conflict(f"Credit invoice: row {index} needs a negative amount and a positive unit price.")
+    credited = -sum((row["total_net_price"] for row in rows), Decimal("0.00"))
+    earlier_credits = [store.sale_invoices[credit["id"]] for credit in original.get("credit_invoices", [])]
+    earlier = -sum((Decimal(credit["net_price"]) for credit in earlier_credits if not credit.get("is_deleted")),
+                   Decimal("0.00"))
+    if credited + earlier > Decimal(original["net_price"]):
+        raise conflict(f"Credit invoice: credits {credited + earlier} of invoice {original['number']}, which "
+                       f"is {original['net_price']} net.")
 
 
 def _check_row(store, index: int, row: dict, day) -> dict:

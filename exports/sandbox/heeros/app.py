@@ -258,6 +258,7 @@ class HeerosSimulator(Simulator):
     def _import(self, facts: documents.Facts, options: dict[str, bool]) -> dict:
         """Decide what processing will show, and book what it books (customer, products, invoice)."""
         errors = [p.as_json() for p in documents.heeros_problems(facts)]
+        errors += [p.as_json() for p in documents.credit_problems(facts, self.store.invoices)]
         if self.options.outcome == "invalid":
             errors.append({"code": "SimulatedFailure", "field": "", "message": "The sandbox refuses every import "
                                                                                 "(option outcome=invalid)."})
@@ -321,7 +322,7 @@ class HeerosSimulator(Simulator):
             "invoiceDate": facts.invoice_date.isoformat() if facts.invoice_date else "",
             "dueDate": facts.due_date.isoformat() if facts.due_date else "", "totalAmount": facts.total,
             "currency": facts.currency, "customer": facts.buyer["name"], "heerosState": state,
-            "importId": imported["importId"], "rows": len(facts.rows)}
+            "importId": imported["importId"], "rows": len(facts.rows), "credits": facts.original_number}
         return invoice_id
 
     def _visible_status(self, imported: dict) -> str:
@@ -344,6 +345,11 @@ class HeerosSimulator(Simulator):
         return view
 
     # -- what the contract tests and the _received page read ----------------------------------------------
+    def credit_links(self) -> dict[str, str]:
+        """Each credit note's number -> the number of the invoice it credits."""
+        with self.store.lock:
+            return {i["invoiceNumber"]: i["credits"] for i in self.store.invoices.values() if i.get("credits")}
+
     def booked_invoices(self) -> list[dict]:
         with self.store.lock:
             return [{"number": i["invoiceNumber"], "remote_id": i["importId"],

@@ -55,6 +55,10 @@ class Facts:
     reference_scheme: str = ""
     instructed: Decimal | None = None
     due_date: date | None = None
+    type_code: str = ""
+    original_number: str = ""  # a credit note: the invoice it credits (OriginalInvoiceNumber)
+    original_date: date | None = None
+    original_references: list[tuple[str, date | None]] = field(default_factory=list)
 
 
 def read(body: bytes) -> etree._Element:
@@ -128,7 +132,44 @@ def facts_of(root) -> Facts:
         reference=_t(epi, "EpiIdentificationDetails/EpiReference"),
         reference_scheme=remittance.get("IdentificationSchemeName", "") if remittance is not None else "",
         instructed=_n(epi, "EpiPaymentInstructionDetails/EpiInstructedAmount"),
-        due_date=_d(epi, "EpiPaymentInstructionDetails/EpiDateOptionDate"))
+        due_date=_d(epi, "EpiPaymentInstructionDetails/EpiDateOptionDate"),
+        type_code=_t(details, "InvoiceTypeCode"), original_number=_t(details, "OriginalInvoiceNumber"),
+        original_date=_d(details, "OriginalInvoiceDate"),
+        original_references=[(_t(ref, "InvoiceNumber"), _d(ref, "InvoiceDate"))
+                             for ref in (details.findall("OriginalInvoiceReference") if details is not None else [])])
+
+
+def credit_problems(facts: Facts, invoices: dict) -> list[Problem]:
+    """A credit note (INV02) names the invoice it credits (OriginalInvoiceNumber and date, the same in its
+    OriginalInvoiceReference), which Heeros holds for the same buyer; it carries a negative total and the
+    invoice a positive one. ``invoices``: what Heeros holds (invoiceId -> invoice)."""
+    if facts.type_code != "INV02":
+        if facts.original_number:
+            return [Problem("OriginalInvoiceOnInvoice", "OriginalInvoiceNumber",
+                            "Only a credit note (INV02) names an original invoice.")]
+        return []
+    if not facts.original_number:
+        return [Problem("OriginalInvoiceMissing", "OriginalInvoiceNumber",
+                        "A credit note must name the invoice it credits.")]
+    held = next((invoice for invoice in invoices.values() if invoice["invoiceNumber"] == facts.original_number),
+                None)
+    if held is None:
+        return [Problem("OriginalInvoiceNotFound", "OriginalInvoiceNumber",
+                        f"The credited invoice {facts.original_number} is not in Heeros.")]
+    problems = []
+    if facts.original_date is None or held["invoiceDate"] != facts.original_date.isoformat():
+        problems.append(Problem("OriginalInvoiceDateMismatch", "OriginalInvoiceDate",
+                                f"Invoice {facts.original_number} is dated {held['invoiceDate']}."))
+    if (facts.original_number, facts.original_date) not in facts.original_references:
+        problems.append(Problem("OriginalInvoiceReferenceMismatch", "OriginalInvoiceReference",
+                                "The OriginalInvoiceReference does not name the credited invoice."))
+    if held["customer"] != facts.buyer["name"]:
+        problems.append(Problem("OriginalInvoiceOtherBuyer", "BuyerPartyDetails",
+                                f"Invoice {facts.original_number} is of another customer ({held['customer']})."))
+    if facts.total is None or facts.total >= 0 or (held["totalAmount"] or 0) <= 0:
+        problems.append(Problem("OriginalInvoiceSign", "InvoiceTotalVatIncludedAmount",
+                                "A credit note has a negative total and credits an invoice with a positive one."))
+    return problems
 
 
 def heeros_problems(facts: Facts) -> list[Problem]:

@@ -89,7 +89,7 @@ class NetvisorSimulator(Simulator):
 
     READS = ("customerlist", "productlist", "accountlist", "dimensionlist", "salesinvoicelist",
              "deletesalesinvoice")
-    WRITES = ("customer", "product", "dimensionitem", "salesinvoice", "deletesalesinvoice")
+    WRITES = ("customer", "product", "dimensionitem", "salesinvoice", "deletesalesinvoice", "matchcreditnote")
 
     def __init__(self, mount: str, **initial):
         self.verifier = Verifier()
@@ -469,6 +469,42 @@ class NetvisorSimulator(Simulator):
         self.store.log_write("POST", request.path, invoice["id"],
                              f"invoice {number}: {len(lines)} rows, {comma(amount)}, {len(attachments)} attachments")
         return ok(inserted=invoice["id"])
+
+    def post_matchcreditnote(self, request: Request) -> Response:
+        """Netvisor's article on matchcreditnote.nv: both invoices must be sent (status open) with their
+        vouchers, in the same currency; the credit note's total is negative, the invoice's positive."""
+        element = self._body(request, "matchcreditnote", dtd.MATCH_CREDIT_NOTE)
+        keys = {name: xml.value(element, name) for name in ("creditnotenetvisorkey", "invoicenetvisorkey")}
+        found = {}
+        for name, key in keys.items():
+            invoice = self.store.invoices.get(int(key)) if key.isdigit() else None
+            if invoice is None or invoice["company"] != self.company.organisation_id:
+                raise invalid(f"Data form incorrect:. {name}: no sales invoice with NetvisorKey {key}.")
+            found[name] = invoice
+        credit, original = found["creditnotenetvisorkey"], found["invoicenetvisorkey"]
+        if credit["amount"] >= 0:
+            raise invalid(f"Data form incorrect:. Invoice {credit['number']} is not a credit note.")
+        if original["amount"] <= 0:
+            raise invalid(f"Data form incorrect:. Invoice {original['number']} is a credit note.")
+        for invoice in (credit, original):
+            if invoice["status"] != "open":
+                raise invalid(f"Data form incorrect:. Invoice {invoice['number']} is not open; only sent invoices "
+                              f"with vouchers can be matched.")
+        if credit["customer_id"] != original["customer_id"]:
+            raise invalid(f"Data form incorrect:. Invoices {credit['number']} and {original['number']} are of "
+                          f"different customers.")
+        if credit.get("matched_to"):
+            raise invalid(f"Data form incorrect:. Credit note {credit['number']} is matched already.")
+        credit["matched_to"] = original["id"]
+        self.store.log_write("POST", request.path, credit["id"],
+                             f"credit note {credit['number']} matched to invoice {original['number']}")
+        return ok()
+
+    def credit_links(self) -> dict[str, str]:
+        """Each matched credit note's number -> the number of the invoice it credits."""
+        with self.store.lock:
+            invoices = self.store.invoices
+            return {i["number"]: invoices[i["matched_to"]]["number"] for i in invoices.values() if i.get("matched_to")}
 
     def _invoicing_customer(self, element) -> dict:
         kind = (xml.attribute(element, "type") or "netvisor").lower()

@@ -91,3 +91,6 @@ SALES_INVOICE = (
     E("salesinvoiceattachments", children=(E("salesinvoiceattachment", True, many=True, children=ATTACHMENT),)),
     E("customtags", children=(E("tag", many=True, children=opt("tagname", "tagvalue")),)),
 )
+
+#: matchcreditnote.nv (Netvisor's article "Matching credit note to invoice").
+MATCH_CREDIT_NOTE = (E("creditnotenetvisorkey", True), E("invoicenetvisorkey", True))

@@ -133,6 +133,11 @@ class ProcountorSimulator(Simulator):
         with self.store.lock:
             return self.invoices.booked()
 
+    def credit_links(self) -> dict[str, str]:
+        """Each credit invoice's number -> the number of the invoice it credits."""
+        with self.store.lock:
+            return self.invoices.credit_links()
+
     def customer_keys(self) -> list[str]:
         with self.store.lock:
             return [(p.get("invoicingInfo") or {}).get("customerNumber") or "" for p in self.store.partners.values()]

@@ -4,6 +4,7 @@ on; PUTs carry the version they read."""
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -27,6 +28,8 @@ from .rules import (
 from .schemas import APPROVE, INVOICE, LEDGER_RECEIPT
 
 CENT = Decimal("0.01")
+#: How the portal names the invoice a credit invoice credits (exports.connectors.procountor.build).
+CREDIT_LINK = re.compile(r"Credit note for invoice (\S+)")
 READ_ONLY = ("id", "status", "ledgerReceiptId", "invoiceSumInfo", "attachments", "creatorId", "paymentDate",
              "invoiceApprovalInformation", "created")
 RECEIPT_TYPES = ("JOURNAL", "SALES_INVOICE", "PURCHASE_INVOICE", "TRAVEL_INVOICE", "BILL_OF_CHARGES")
@@ -396,6 +399,7 @@ class Invoices:
             problems += self.sim.reference.vat_problems(row["vatPercent"], row.get("vatStatus"), where)
             if row.get("productId") is not None and row["productId"] not in self.store.products:
                 problems.append((f"{where}.productId", "SIM_UNKNOWN_PRODUCT"))
+        problems += self._credit_problems(body, itself)
         number = body.get("invoiceNumber")
         if number is not None and self.options.honour_invoice_number:
             taken = any(i["invoiceNumber"] == number and i["id"] != itself for i in self.store.invoices.values())
@@ -406,6 +410,37 @@ class Invoices:
         if number is not None and self.options.honour_invoice_number:
             return number
         return max((i["invoiceNumber"] for i in self.store.invoices.values()), default=0) + 1
+
+    def _credit_problems(self, body: dict, itself: int | None) -> list:
+        """A sales invoice with a negative total is a credit invoice: it names the invoice it credits ("Credit
+        note for invoice N", N its original invoice number) in additionalInformation or notes; that invoice is
+        a sales invoice of the same partner with a positive total, not invalidated, and credited no further than
+        its total. Its rows carry negative quantities at positive unit prices. (Procountor documents no link
+        field: the sandbox checks the one the portal writes.)"""
+        total = sum((row_net(row, body["discountPercent"]) for row in body["invoiceRows"]), Decimal(0))
+        if total >= 0:
+            return []
+        found = [(name, CREDIT_LINK.search(body.get(name) or "")) for name in ("additionalInformation", "notes")]
+        found = [(name, match.group(1)) for name, match in found if match]
+        if not found:
+            return [("additionalInformation", "SIM_CREDIT_INVOICE_MUST_NAME_THE_CREDITED_INVOICE")]
+        field, number = found[0]
+        problems = [(f"invoiceRows[{index}].unitPrice", "SIM_CREDIT_ROWS_NEED_NEGATIVE_QUANTITY")
+                    for index, row in enumerate(body["invoiceRows"], start=1) if Decimal(str(row["unitPrice"])) < 0]
+        originals = [i for i in self.store.invoices.values() if i.get("originalInvoiceNumber") == number
+                     and i["id"] != itself and i["status"] != "INVALIDATED"]
+        if not originals:
+            return [*problems, (field, f"SIM_CREDITED_INVOICE_{number}_NOT_FOUND")]
+        original = originals[0]
+        if original.get("partnerId") != body.get("partnerId"):
+            problems.append((field, f"SIM_CREDITED_INVOICE_{number}_OF_ANOTHER_PARTNER"))
+        original_total = sum_info(original)["excludingVatTotal"]
+        credited = -total - sum((sum_info(i)["excludingVatTotal"] for i in self.store.invoices.values()
+                                 if i.get("credits") == original["id"] and i["id"] != itself), Decimal(0))
+        if original_total <= 0 or credited > original_total:
+            problems.append((field, f"SIM_CREDIT_EXCEEDS_CREDITED_INVOICE_{number}"))
+        body["credits"] = original["id"]
+        return problems
 
     def _payment_problems(self, body: dict) -> list:
         payment, problems = body["paymentInfo"], []
@@ -429,6 +464,11 @@ class Invoices:
         return problems
 
     # -- for the contract tests and the received page ---------------------------------------------------------
+    def credit_links(self) -> dict[str, str]:
+        held = self.store.invoices
+        return {i.get("originalInvoiceNumber") or str(i["invoiceNumber"]): held[i["credits"]]["originalInvoiceNumber"]
+                for i in held.values() if i.get("credits") in held}
+
     def booked(self) -> list[dict]:
         return [{"number": invoice.get("originalInvoiceNumber") or str(invoice["invoiceNumber"]),
                  "remote_id": str(invoice["id"]),

@@ -84,15 +84,16 @@ class _Writer:
 
 
 def finvoice_document(invoice, rows: list[Row], seller: Party, buyer: Party, payee: Payee,
-                      options: DocumentOptions = DocumentOptions()) -> etree._Element:
-    """The Finvoice 3.0 document of ``invoice`` (its root element)."""
+                      options: DocumentOptions = DocumentOptions(), original=None) -> etree._Element:
+    """The Finvoice 3.0 document of ``invoice`` (its root element); ``original``: the invoice a credit note
+    credits (its ``number`` and ``invoice.invoice_date``)."""
     currency = invoice.currency.code
     w = _Writer(currency)
     root = etree.Element("Finvoice", {"Version": VERSION, f"{{{XSI}}}noNamespaceSchemaLocation": "Finvoice3.0.xsd"},
                          nsmap={"xsi": XSI})
     _seller(w, root, seller, payee)
     _buyer(w, root, buyer)
-    _details(w, root, invoice, rows, buyer)
+    _details(w, root, invoice, rows, buyer, original)
     for row in rows:
         _row(w, root, row, options)
     _epi(w, root, invoice, seller, payee, totals(rows)[2])
@@ -151,9 +152,9 @@ def _buyer(w: _Writer, root, buyer: Party) -> None:
 
 # -- the invoice ------------------------------------------------------------------------------------------------
 
-def _details(w: _Writer, root, invoice, rows: list[Row], buyer: Party) -> None:
+def _details(w: _Writer, root, invoice, rows: list[Row], buyer: Party, original=None) -> None:
     net, vat, gross = totals(rows)
-    credit = gross < 0
+    credit = original is not None or gross < 0
     language = (invoice.customer.language or "").lower()
     details = w.el(root, "InvoiceDetails")
     w.el(details, "InvoiceTypeCode", "INV02" if credit else "INV01")
@@ -162,6 +163,14 @@ def _details(w: _Writer, root, invoice, rows: list[Row], buyer: Party) -> None:
     w.el(details, "OriginCode", "Original")
     w.el(details, "InvoiceNumber", str(invoice.number))
     w.day(details, "InvoiceDate", invoice.invoice_date)
+    if original is not None:
+        # The credited invoice, in the header elements Finvoice 3.0 has for it (spec 2.7 item 6): its number
+        # and date, and the same again as an OriginalInvoiceReference.
+        w.el(details, "OriginalInvoiceNumber", original.number)
+        w.day(details, "OriginalInvoiceDate", original.invoice.invoice_date)
+        reference = w.el(details, "OriginalInvoiceReference")
+        w.el(reference, "InvoiceNumber", original.number)
+        w.day(reference, "InvoiceDate", original.invoice.invoice_date)
     w.text(details, "BuyerReferenceIdentifier", invoice.your_reference, 70)
     w.money(details, "RowsTotalVatExcludedAmount", net)
     w.money(details, "InvoiceTotalVatExcludedAmount", net)
