@@ -192,6 +192,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # a process-local /tmp, loses it when the confirm reaches another process). Never serve this folder.
 IMPORT_TMP_ROOT = env.path("IMPORT_TMP_ROOT", default=str(VAR_DIR / "import-tmp"))
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "portal.importexport.SharedTempStorage"
+# A file with more rows than this is previewed and imported by Celery tasks (portal.import_jobs), with a
+# progress bar, instead of in the web request; smaller files keep the immediate preview.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # A control character pasted into a description must not make the whole XLSX export fail.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
