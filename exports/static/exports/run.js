@@ -5,6 +5,9 @@
   var url = root.getAttribute("data-status-url");
   var shownStatus = document.getElementById("progress").getAttribute("data-status");
   var since = null;
+  // The bar's first width comes from its data attribute: the Content Security Policy forbids style attributes.
+  var firstBar = document.getElementById("progress-bar");
+  firstBar.style.width = firstBar.getAttribute("data-percent") + "%";
 
   function text(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
 
