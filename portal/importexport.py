@@ -43,6 +43,7 @@ from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
 from import_export.tmp_storages import MediaStorage
@@ -737,6 +738,14 @@ def failed_rows_dataset(result) -> tablib.Dataset | None:
     return dataset
 
 
+class PortalExportForm(SelectableFieldsExportForm):
+    """The library's export form, with its "Select all" box bound from a static script (no inline handler)."""
+
+    class Media:
+        js = ["portal/export_form.js"]
+        css = {"all": ["portal/export_form.css"]}
+
+
 class PortalImportExportMixin(ImportExportMixin):
     """Import and export for a setup screen's admin: CSV and XLSX, previewed, all rows or none."""
 
@@ -746,6 +755,7 @@ class PortalImportExportMixin(ImportExportMixin):
     from_encoding = "utf-8-sig"
     to_encoding = "utf-8-sig"  # with the BOM, Excel opens õ ä ö ü š ž å æ ø as UTF-8
     import_template_name = "admin/import_export/portal_import.html"
+    export_form_class = PortalExportForm
     preview_limit = PREVIEW_ROWS
 
     def _has_perms(self, request, *actions) -> bool:
