@@ -148,8 +148,8 @@ def test_a_failed_import_changes_nothing(as_admin, queued, django_capture_on_com
     queued.run_all()
     job = ImportJob.objects.get()
     assert job.status == "previewed"
-    # Between the preview and the confirm someone makes the file's last row fail: a second default
-    # account is impossible, so edit the stored upload as the data changing would.
+    # The import reads the stored file again, so a row that fails only then (here: the file's last row,
+    # changed on the server) stands for anything that changed between the preview and the confirm.
     data = accounts_csv(THRESHOLD + 5, bad_row=THRESHOLD + 5)
     Path(import_jobs.settings.IMPORT_TMP_ROOT, job.stored_name).write_bytes(data)
 
