@@ -1,4 +1,4 @@
-"""A 50 000-row customer file through the admin's Import page: the web request, then the preview task.
+"""A 50 000-row customer file through the admin's Import page: the web request, then the two tasks.
 
 Run with ``pytest -m bench tests/bench/test_import_job_bench.py -s``. Prints the figures; asserts only
 what the preview found, never a time.
@@ -9,8 +9,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from customers.models import Customer
+from portal import import_jobs
 from portal.models import ImportJob
-from portal.tasks import preview_import_job
+from portal.tasks import preview_import_job, run_import_job
 from tests.bench.test_import_bench import customer_csv
 from tests.factories import CurrencyFactory, InvoiceExportSettingFactory, OfficeFactory, PaymentConditionFactory
 
@@ -42,5 +44,12 @@ def test_50000_rows_upload_then_preview_task(client, admin_user, settings, tmp_p
 
     job.refresh_from_db()
     assert job.status == "previewed" and job.totals["new"] == ROWS
+
+    assert import_jobs.confirm(job, queue=lambda job_id: None)
+    started = time.perf_counter()
+    run_import_job.apply(args=[job.pk]).get()
+    import_seconds = time.perf_counter() - started
+    job.refresh_from_db()
+    assert job.status == "imported" and Customer.objects.count() == ROWS
     print(f"\n{ROWS} customer rows ({len(data) / 1e6:.1f} MB CSV): web request {request_seconds:.2f} s, "
-          f"preview task {task_seconds:.1f} s")
+          f"preview task {task_seconds:.1f} s, import task {import_seconds:.1f} s")

@@ -189,3 +189,28 @@ def test_the_progress_file_is_read_back(settings, tmp_path):
     assert import_jobs.read_progress(41) == 1200
     assert json.loads(Path(tmp_path, "progress-41.json").read_text()) == {"done": 1200, "total": 50000}
     assert import_jobs.read_progress(42) is None
+
+
+def test_an_import_that_stops_midway_changes_nothing(as_admin, queued, monkeypatch,
+                                                     django_capture_on_commit_callbacks):
+    from accounting.resources import AccountResource
+
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(as_admin, accounts_csv(THRESHOLD + 5))
+    queued.run_all()
+    job = ImportJob.objects.get()
+    original = AccountResource.after_save_instance
+
+    def fail_at_row_ten(self, instance, row, **kwargs):
+        if instance.number == "4009":
+            raise OSError("disk full")
+        return original(self, instance, row, **kwargs)
+
+    monkeypatch.setattr(AccountResource, "after_save_instance", fail_at_row_ten)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_admin.post(job_url(job, "import_job_confirm"))
+    queued.run_all()
+
+    job.refresh_from_db()
+    assert job.status == "failed" and not Account.objects.exists()
+    assert any("disk full" in error for error in job.errors), job.errors
