@@ -13,7 +13,9 @@ What lives here, top to bottom:
 """
 import contextlib
 import copy
+import csv
 import functools
+import io
 import os
 import re
 import time
@@ -34,13 +36,15 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.core.files.storage import FileSystemStorage
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
+from import_export.forms import SelectableFieldsExportForm
 from import_export.instance_loaders import ModelInstanceLoader
 from import_export.results import RowResult
 from import_export.tmp_storages import MediaStorage
@@ -448,6 +452,7 @@ class PortalResource(resources.ModelResource):
         self._row_number = self._loader = None
         self._related_sets = {f.column_name: f for f in self.fields.values() if isinstance(f, RelatedSetField)}
         self._import_fields = None
+        self.on_row = None  # called with each row's number: a background import reports its progress
 
     @classmethod
     def get_fk_widget(cls, field):
@@ -594,6 +599,8 @@ class PortalResource(resources.ModelResource):
             # Only failed rows keep their cells: enough for the preview and the "fix these rows" file.
             row_result.cells = dict(row)
             row_result.problems = _problems(row_result)
+        if self.on_row is not None:
+            self.on_row(row_result.number)
         return row_result
 
 
@@ -617,6 +624,12 @@ class CSV(base_formats.CSV):
         delimiter = max((",", ";", "\t"), key=header.count)
         return _clean_headers(tablib.import_set(in_stream, format="csv", delimiter=delimiter))
 
+    def count_rows(self, data: bytes) -> int:
+        """How many data rows the file has, without building the dataset (to choose the background import)."""
+        text = data.decode(self.encoding or "utf-8-sig").removeprefix("\ufeff")
+        delimiter = max((",", ";", "\t"), key=text.split("\n", 1)[0].count)
+        return max(sum(1 for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)) - 1, 0)
+
 
 class XLSX(base_formats.XLSX):
     """The first sheet, cells as typed: a formula arrives as its text (and is refused), not its result."""
@@ -635,6 +648,18 @@ class XLSX(base_formats.XLSX):
         finally:
             book.close()
         return _clean_headers(dataset)
+
+    def count_rows(self, data: bytes) -> int:
+        """The first sheet's rows less the header, from the sheet's recorded size when it has one."""
+        import openpyxl
+
+        book = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False)
+        try:
+            sheet = book.active
+            rows = sheet.max_row if sheet.max_row is not None else sum(1 for _ in sheet.iter_rows(values_only=True))
+        finally:
+            book.close()
+        return max((rows or 0) - 1, 0)
 
 
 FORMATS = [CSV, XLSX]
@@ -723,6 +748,14 @@ def failed_rows_dataset(result) -> tablib.Dataset | None:
     return dataset
 
 
+class PortalExportForm(SelectableFieldsExportForm):
+    """The library's export form, with its "Select all" box bound from a static script (no inline handler)."""
+
+    class Media:
+        js = ["portal/export_form.js"]
+        css = {"all": ["portal/export_form.css"]}
+
+
 class PortalImportExportMixin(ImportExportMixin):
     """Import and export for a setup screen's admin: CSV and XLSX, previewed, all rows or none."""
 
@@ -732,6 +765,7 @@ class PortalImportExportMixin(ImportExportMixin):
     from_encoding = "utf-8-sig"
     to_encoding = "utf-8-sig"  # with the BOM, Excel opens õ ä ö ü š ž å æ ø as UTF-8
     import_template_name = "admin/import_export/portal_import.html"
+    export_form_class = PortalExportForm
     preview_limit = PREVIEW_ROWS
 
     def _has_perms(self, request, *actions) -> bool:
@@ -752,12 +786,25 @@ class PortalImportExportMixin(ImportExportMixin):
         return [
             path("import/failed/<str:name>/", self.admin_site.admin_view(self.failed_rows_view),
                  name="{}_{}_import_failed".format(*info)),
+            path("import/jobs/<int:job_id>/", self.admin_site.admin_view(self.import_job_view),
+                 name="{}_{}_import_job".format(*info)),
+            path("import/jobs/<int:job_id>/status.json", self.admin_site.admin_view(self.import_job_status_view),
+                 name="{}_{}_import_job_status".format(*info)),
+            path("import/jobs/<int:job_id>/confirm/", self.admin_site.admin_view(self.import_job_confirm_view),
+                 name="{}_{}_import_job_confirm".format(*info)),
             *super().get_urls(),
         ]
 
     def import_action(self, request, **kwargs):
+        if request.method == "POST" and self.has_import_permission(request):
+            job = self._start_background_import(request)
+            if job is not None:
+                return HttpResponseRedirect(self._job_url(job))
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)
+        if context is not None:
+            context["import_jobs"] = self._recent_jobs(request)
+            context["background_rows"] = settings.IMPORT_BACKGROUND_ROWS
         result = context.get("result") if context else None
         if result is None:
             return response
@@ -771,6 +818,89 @@ class PortalImportExportMixin(ImportExportMixin):
                 context["failed_rows_url"] = self._store_failed_rows(failed, input_format)
             self._discard_upload(form, input_format)
         return response
+
+    # --- Large files: background jobs (portal.import_jobs) ---------------------------------------------
+    # portal.import_jobs and the tasks build on this module, so they are imported where they are used.
+
+    def _start_background_import(self, request):
+        """A job for an upload above IMPORT_BACKGROUND_ROWS rows; None to keep the immediate preview."""
+        from .import_jobs import is_large, start
+        from .tasks import preview_import_job
+
+        form = self.create_import_form(request)
+        if not form.is_valid():
+            return None
+        format_index = int(form.cleaned_data["format"])
+        input_format = self.get_import_formats()[format_index]()
+        if not input_format.is_binary():
+            input_format.encoding = self.from_encoding
+        import_file = form.cleaned_data["import_file"]
+        data = b"".join(import_file.chunks())
+        try:
+            row_count = input_format.count_rows(data)
+        except Exception:  # noqa: BLE001 - an unreadable file gets the immediate preview's own message
+            return None
+        if not is_large(row_count):
+            return None
+        return start(owner=request.user, model_admin=self, resource_index=self.get_resource_index(form),
+                     format_index=format_index, file_name=import_file.name, data=data, row_count=row_count,
+                     queue=preview_import_job.delay)
+
+    def _job_url(self, job, view="import_job") -> str:
+        return reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_{view}", args=[job.pk])
+
+    def _recent_jobs(self, request) -> list:
+        from .models import ImportJob
+
+        jobs = ImportJob.objects.filter(owner=request.user, model=f"{self.opts.app_label}.{self.opts.model_name}")
+        return [{"job": job, "url": self._job_url(job)} for job in jobs[:5]]
+
+    def _own_job(self, request, job_id):
+        """The job of this screen, for its owner (or a superuser), who may still import here."""
+        from .models import ImportJob
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = ImportJob.objects.filter(pk=job_id, model=f"{self.opts.app_label}.{self.opts.model_name}").first()
+        if job is None or (job.owner_id != request.user.pk and not request.user.is_superuser):
+            raise Http404
+        return job
+
+    def import_job_view(self, request, job_id):
+        from .import_jobs import preview_context, summary
+
+        job = self._own_job(request, job_id)
+        context = {**self.admin_site.each_context(request), "title": gettext("Import"), "opts": self.opts,
+                   "job": job, "summary": summary(job),
+                   "status_url": self._job_url(job, "import_job_status"),
+                   "confirm_url": self._job_url(job, "import_job_confirm"),
+                   "import_url": reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_import"),
+                   "changelist_url": reverse(
+                       f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist")}
+        if job.status in (job.Status.PREVIEWED, job.Status.INVALID) and job.preview:
+            context.update(preview_context(job))
+            if job.failed_rows_name:
+                context["failed_rows_url"] = reverse(
+                    f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_import_failed",
+                    args=[job.failed_rows_name])
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/import_export/portal_import_job.html", context)
+
+    def import_job_status_view(self, request, job_id):
+        from .import_jobs import summary
+
+        return JsonResponse(summary(self._own_job(request, job_id)))
+
+    def import_job_confirm_view(self, request, job_id):
+        from .import_jobs import confirm
+        from .tasks import run_import_job
+
+        if request.method != "POST":
+            return HttpResponseRedirect(self._job_url(self._own_job(request, job_id)))
+        job = self._own_job(request, job_id)
+        if not confirm(job, run_import_job.delay):
+            messages.warning(request, gettext("This import is not waiting for a confirm any more."))
+        return HttpResponseRedirect(self._job_url(job))
 
     def _store_failed_rows(self, dataset, file_format) -> str:
         data = file_format.export_data(dataset)

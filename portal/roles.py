@@ -30,6 +30,8 @@ ADMINISTRATOR = (
     | _perms(LOG_MODELS, ("view",))
     | {"exports.check_setup", "accounting.close_invoiceperiod",
        "exports.run_export", "exports.retry_export", "exports.cancel_export"}
+    # Sign-in lockouts (django-axes): see them, and unlock by deleting the attempts.
+    | {"axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accessfailurelog", "axes.view_accesslog"}
 )
 
 FINANCE = (

@@ -2,6 +2,7 @@
 
 Environment variables always win over the .env file, so a deployment can override anything.
 """
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "import_export",
+    "axes",
+    "csp",
     "accounting",
     "customers",
     "exports",
@@ -58,7 +61,38 @@ MIDDLEWARE = [
     "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (django-axes): the first backend refuses a locked-out user or address before any
+# password is checked; the second signs in. After AXES_FAILURE_LIMIT failures the pair of user name and
+# address is locked, and so is the address alone (someone trying many user names), for AXES_COOLOFF_TIME.
+# An administrator unlocks in the admin (Axes > Access attempts: delete) or with manage.py axes_reset.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+
+# Content Security Policy (django-csp): everything from this site only, no inline script or style, no eval.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
@@ -200,6 +234,9 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # a process-local /tmp, loses it when the confirm reaches another process). Never serve this folder.
 IMPORT_TMP_ROOT = env.path("IMPORT_TMP_ROOT", default=str(VAR_DIR / "import-tmp"))
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "portal.importexport.SharedTempStorage"
+# A file with more rows than this is previewed and imported by Celery tasks (portal.import_jobs), with a
+# progress bar, instead of in the web request; smaller files keep the immediate preview.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2000)
 # A control character pasted into a description must not make the whole XLSX export fail.
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 

@@ -13,6 +13,9 @@
   var shownStates = (root.getAttribute("data-show-states") || "").split(" ").filter(Boolean);
 
   function inFilter(item) { return !shownStates.length || shownStates.indexOf(item.state) !== -1; }
+  // The bar's first width comes from its data attribute: the Content Security Policy forbids style attributes.
+  var firstBar = document.getElementById("progress-bar");
+  firstBar.style.width = firstBar.getAttribute("data-percent") + "%";
 
   function text(id, value) { var el = document.getElementById(id); if (el) { el.textContent = value; } }
 
