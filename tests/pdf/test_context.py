@@ -168,7 +168,8 @@ def test_the_template_renders_from_the_context_without_queries(django_assert_num
 
     with django_assert_num_queries(0):
         html = render_to_string("invoices/invoice_pdf.html", {
-            **data, "reduced": False, "font_family": fonts.family, "font_faces": fonts.faces, "has_logo": False})
+            **data, "reduced": False, "font_family": fonts.family, "font_faces": fonts.faces, "has_logo": False,
+            "page_count": 1})
 
     assert "Jääkülma Õunad &amp; Šampanja Žiletid OÜ" in html  # escaped by Django
     assert data["line_count"] == 6 and len(data["orders"]) == 3
@@ -182,7 +183,8 @@ def test_invoice_fields_are_escaped_in_the_template():
     fonts = font_set(reduced=True)
 
     html = render_to_string("invoices/invoice_pdf.html", {
-        **data, "reduced": True, "font_family": fonts.family, "font_faces": fonts.faces, "has_logo": False})
+        **data, "reduced": True, "font_family": fonts.family, "font_faces": fonts.faces, "has_logo": False,
+        "page_count": 1})
 
     assert '<img src="/etc/passwd">' not in html and "&lt;img src=&quot;/etc/passwd&quot;&gt;" in html
     assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in html
