@@ -34,10 +34,12 @@ TEMPLATE_NAME = "invoices/invoice_pdf.html"
 # Replaces xhtml2pdf's own default stylesheet, of which the invoice needs only the block elements:
 # the default's hundred-odd rules were matched against every element of every render.
 USER_AGENT_CSS = ASSET_DIR / "user-agent.css"
-# Table rows (lines and order headings) that fit on the first page, below the address and facts and
-# above the totals, and on each further page. Only an estimate: see estimated_pages.
-FIRST_PAGE_ROWS = 24
-NEXT_PAGE_ROWS = 44
+# Rows of the lines table that fit on the first page, below the address and facts, and on each further
+# page; the totals, the VAT specification and the note after the lines take about TRAILING_ROWS rows
+# besides one per total and VAT rate. Measured on the demo invoices; only an estimate: see estimated_pages.
+FIRST_PAGE_ROWS = 32
+NEXT_PAGE_ROWS = 41
+TRAILING_ROWS = 6
 
 
 class InvoicePdfError(Exception):
@@ -83,6 +85,7 @@ def estimated_pages(context: dict) -> int:
     differs is made again with the real one (render_pdf). Static frames hold the count, so it never
     changes the layout of the pages."""
     rows = context["line_count"] + sum(1 for order in context["orders"] if order.has_heading)
+    rows += len(context["total_rows"]) + len(context["vat_rows"]) + TRAILING_ROWS
     if rows <= FIRST_PAGE_ROWS:
         return 1
     return 1 + math.ceil((rows - FIRST_PAGE_ROWS) / NEXT_PAGE_ROWS)

@@ -205,3 +205,19 @@ def test_a_render_asks_for_nothing_but_its_own_assets(demo_invoice, caplog):
     assert "refused" not in caplog.text
     assert "Blocked by the resource policy" not in caplog.text
     assert "is known to this document" not in caplog.text  # no font-family fell back to Helvetica
+
+
+@pytest.mark.parametrize(("first_page_rows", "estimated"), [(1, 2), (10_000, 1)])
+def test_a_wrong_page_estimate_is_converted_again_with_the_real_count(db, monkeypatch, first_page_rows, estimated):
+    invoice = make_long_invoice(40)  # two pages
+    monkeypatch.setattr(render, "FIRST_PAGE_ROWS", first_page_rows)
+    monkeypatch.setattr(render, "NEXT_PAGE_ROWS", 10_000)
+    conversions = []
+    convert = render.html_to_pdf
+    monkeypatch.setattr(render, "html_to_pdf", lambda *a, **kw: conversions.append(1) or convert(*a, **kw))
+
+    pages = [plain(text) for text in pdfcheck.page_texts(render_invoice_pdf(invoice, use_cache=False))]
+
+    assert render.estimated_pages(render.invoice_document(invoice).template_context) == estimated
+    assert len(conversions) == (1 if estimated == 2 else 2)
+    assert [f"Page {n} / 2" in text for n, text in enumerate(pages, start=1)] == [True, True]
