@@ -151,3 +151,11 @@ def test_the_catalogue_translates_every_label_the_pdf_prints(language):
 
     assert source_msgids() - set(entries) == set(), "run makemessages for exports/pdf (see exports/locale)"
     assert [msgid for msgid, msgstr in entries.items() if not msgstr] == []
+
+
+def test_swedish_is_printed_even_where_the_portal_itself_offers_no_swedish(settings):
+    settings.LANGUAGES = [("en", "English"), ("et", "Estonian"), ("fi", "Finnish")]
+
+    text = plain(render_invoice_pdf(make_invoice(customer_language="sv")))
+
+    assert "Förfallodag" in text and "Due date" not in text
