@@ -82,7 +82,7 @@ def estimated_pages(context: dict) -> int:
 
     The footer prints "Page 1 / 2" with this count. xhtml2pdf's own <pdf:pagecount/> would lay the
     whole document out twice to learn it; instead the count is estimated, and a render whose page count
-    differs is made again with the real one (render_pdf). Static frames hold the count, so it never
+    differs is converted again with the real one (convert). Static frames hold the count, so it never
     changes the layout of the pages."""
     rows = context["line_count"] + sum(1 for order in context["orders"] if order.has_heading)
     rows += len(context["total_rows"]) + len(context["vat_rows"]) + TRAILING_ROWS
