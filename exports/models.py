@@ -419,3 +419,7 @@ class AccessToken(models.Model):
 
     def __str__(self):
         return f"token of {self.export} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+# The invoice PDF cache lives with the PDF code; imported here so Django registers it with this app.
+from .pdf.models import RenderedInvoicePdf  # noqa: E402,F401

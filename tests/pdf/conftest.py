@@ -1,8 +1,12 @@
-"""Invoices for the PDF tests: names in Estonian, Finnish, Swedish and Danish, several orders and rates."""
+"""Invoices for the PDF tests: names in Estonian, Finnish, Swedish and Danish, several orders and rates;
+and the PDF's message catalogues compiled for the session."""
 import datetime
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.utils.translation import trans_real
 
 from accounting import models as acc
 from accounting.services.invoices import recompute_totals
@@ -41,11 +45,32 @@ def vat_rates():
     }
 
 
-def make_invoice(orders=DEMO_ORDERS, **invoice_kwargs) -> acc.Invoice:
+PDF_LOCALE_DIR = Path(__file__).resolve().parents[2] / "exports" / "locale"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_pdf_messages():
+    """The PDF's catalogues compiled, as `manage.py compilemessages` does for make, when a .po is newer
+    than its .mo (the .mo files are not in git)."""
+    compiled = False
+    for po in sorted(PDF_LOCALE_DIR.glob("*/LC_MESSAGES/django.po")):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            subprocess.run(["msgfmt", "--check", "-o", str(mo), str(po)], check=True)
+            compiled = True
+    if compiled:
+        # Catalogues loaded before they were compiled; Django forgets them the same way when a test
+        # changes LOCALE_PATHS.
+        trans_real._translations = {}
+        trans_real.translation_catalog_exists.cache_clear()
+
+
+def make_invoice(orders=DEMO_ORDERS, customer_language="", **invoice_kwargs) -> acc.Invoice:
     office = OfficeFactory(name="Tallinna Külmaveod OÜ", email="arved@kulmaveod.ee")
     customer = CustomerFactory(
         office=office, name="Jääkülma Õunad & Šampanja Žiletid OÜ", invoice_address="Õismäe tee 4",
-        invoice_address2="Kontor 12", invoice_postal_code="13511", invoice_city="Tallinn")
+        invoice_address2="Kontor 12", invoice_postal_code="13511", invoice_city="Tallinn",
+        language=customer_language)
     invoice_kwargs.setdefault("reference_number", "7000011")
     invoice_kwargs.setdefault("your_reference", "Ostutellimus Nr 55 / Märt")
     invoice = InvoiceFactory(office=office, period__office=office, customer=customer, **invoice_kwargs)

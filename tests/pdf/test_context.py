@@ -168,7 +168,8 @@ def test_the_template_renders_from_the_context_without_queries(django_assert_num
 
     with django_assert_num_queries(0):
         html = render_to_string("invoices/invoice_pdf.html", {
-            **data, "reduced": False, "font_family": fonts.family, "font_faces": fonts.faces, "has_logo": False})
+            **data, "reduced": False, "font_family": fonts.family, "font_faces": fonts.faces, "has_logo": False,
+            "page_count": 1})
 
     assert "Jääkülma Õunad &amp; Šampanja Žiletid OÜ" in html  # escaped by Django
     assert data["line_count"] == 6 and len(data["orders"]) == 3
@@ -182,7 +183,38 @@ def test_invoice_fields_are_escaped_in_the_template():
     fonts = font_set(reduced=True)
 
     html = render_to_string("invoices/invoice_pdf.html", {
-        **data, "reduced": True, "font_family": fonts.family, "font_faces": fonts.faces, "has_logo": False})
+        **data, "reduced": True, "font_family": fonts.family, "font_faces": fonts.faces, "has_logo": False,
+        "page_count": 1})
 
     assert '<img src="/etc/passwd">' not in html and "&lt;img src=&quot;/etc/passwd&quot;&gt;" in html
     assert "&lt;b&gt;Evil&lt;/b&gt; &amp; Co" in html
+
+
+def test_the_address_is_set_beside_the_facts_row_by_row():
+    invoice = make_invoice(credited_invoice=make_invoice(number=123456), your_reference="")
+
+    rows = context.invoice_context(invoice)["party_rows"]
+
+    assert [(row.recipient, row.style) for row in rows][:6] == [
+        ("Bill to", "caption"), ("Jääkülma Õunad & Šampanja Žiletid OÜ", "name"), ("Õismäe tee 4", ""),
+        ("Kontor 12", ""), ("13511 Tallinn", ""), ("VAT no. EE100247019", "id")]
+    assert [row.recipient for row in rows[6:]] == ["", ""]  # the facts are longer: blank address cells
+    facts = [(row.fact.label, row.fact.value, row.fact.strong) for row in rows]
+    assert facts == [
+        ("Invoice number", str(invoice.number), True), ("Credited invoice", "123456", False),
+        ("Invoice date", "20.11.2026", False), ("Due date", "04.12.2026", True), ("Payment terms", "14 days", False),
+        ("Reference number", "70 00011", False), ("Customer number", invoice.customer.code, False),
+        ("Currency", "EUR", False)]  # no "Your reference": it is blank
+
+
+def test_the_context_speaks_the_customers_language_or_the_one_asked_for():
+    invoice = make_invoice(customer_language="et")
+
+    estonian = context.invoice_context(invoice)
+    finnish = context.invoice_context(invoice, "fi")
+    unknown = context.invoice_context(invoice, "de")
+
+    assert (estonian["language"], estonian["title"], estonian["totals"].total) == ("et", "Arve", f"1{NBSP}372,81")
+    assert estonian["total_rows"][-1] == context.TotalRow("Kokku EUR", f"1{NBSP}372,81", grand=True)
+    assert (finnish["language"], finnish["title"]) == ("fi", "Lasku")
+    assert unknown["language"] == "et"

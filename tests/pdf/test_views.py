@@ -68,7 +68,7 @@ def test_only_get_is_allowed(client, demo_invoice, finance_user):
 
 def test_a_render_failure_answers_with_the_catalogue_message(client, demo_invoice, finance_user, monkeypatch,
                                                              caplog):
-    def fail(invoice, *, reduced=False):
+    def fail(invoice, *, reduced=False, language=None):
         raise InvoicePdfError("template invoices/invoice_pdf.html: TemplateSyntaxError: boom")
 
     monkeypatch.setattr(views, "render_invoice_pdf", fail)
@@ -79,3 +79,23 @@ def test_a_render_failure_answers_with_the_catalogue_message(client, demo_invoic
     assert response.status_code == 500
     assert response.content.decode() == "The invoice file could not be generated."
     assert "TemplateSyntaxError: boom" in caplog.text
+
+
+def test_language_asks_for_the_pdf_in_another_language(client, demo_invoice, finance_user):
+    client.force_login(finance_user)
+
+    finnish = client.get(url(demo_invoice), {"language": "fi"})
+    customers = client.get(url(demo_invoice))
+
+    assert finnish.status_code == 200
+    assert "Eräpäivä" in pdfcheck.full_text(finnish.content)
+    assert "Due date" in pdfcheck.full_text(customers.content)  # the demo customer has no language: English
+
+
+def test_a_language_the_pdf_is_not_printed_in_is_refused_with_the_choices(client, demo_invoice, finance_user):
+    client.force_login(finance_user)
+
+    response = client.get(url(demo_invoice), {"language": "xx"})
+
+    assert response.status_code == 400
+    assert response.content.decode() == "The invoice PDF is printed in en, et, fi, sv; xx is not one of them."
