@@ -14,7 +14,10 @@ from exports.connectors.base import ExportError
 from exports.connectors.heeros.messages import CATALOGUE, LOGIN_FAILED
 from exports.connectors.steps import Steps
 from exports.models import InvoiceExport
-from tests.heeros.conftest import ByHand
+from exports.services.planning import plan_run
+from exports.services.setup_check import check_export
+from tests.fixtures.credits import credit_invoice
+from tests.heeros.conftest import ByHand, finish
 
 SEED = Path(django_settings.BASE_DIR).parent / "shared" / "seeds" / "004_3862901870f899de.txt"
 SEED_CODES = ("credentials", "cannot_send", "incomplete", "not_confirmed", "validation_errors")
@@ -314,6 +317,30 @@ def _(helsinki, run_of, **_):
 def _(helsinki, run_of, **_):
     return _coding(helsinki, run_of, lambda: Account.objects.filter(
         pk__in=VatRate.objects.values("sales_account_id")).update(is_active=False), "no_sales_account")
+
+
+# -- credit invoices ----------------------------------------------------------------------------------------
+
+@scenario("credit_original_not_exported")
+def _(helsinki, **_):
+    original = helsinki.invoices(1)[0]
+    credit = credit_invoice(original)
+    (problem,) = check_export(helsinki.export, [credit], remote=False).blocking
+    assert problem.code == "xmlserializer.credit_original_not_exported"
+    assert str(original.number) in problem.message
+    return problem
+
+
+@scenario("credit_refused")
+def _(helsinki, **_):
+    """Heeros no longer holds the original (deleted there meanwhile): the sandbox refuses the credit note."""
+    original = helsinki.invoices(1)[0]
+    finish(plan_run(invoices=[original], export=helsinki.export))
+    with helsinki.sim.store.lock:
+        helsinki.sim.store.invoices.clear()
+    item = finish(plan_run(invoices=[credit_invoice(original)], export=helsinki.export)).items.get()
+    assert item.last_error_code == "xmlserializer.credit_refused", item.last_error_message
+    return item
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE.messages))

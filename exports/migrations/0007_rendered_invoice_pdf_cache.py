@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounting', '0003_credit_invoices'),
-        ('exports', '0005_engine_leases'),
+        ('exports', '0006_translatable_labels'),
     ]
 
     operations = [
