@@ -6,6 +6,7 @@ log can be filtered by code forever, while the wording stays the one the seeds d
 from dataclasses import dataclass, field
 
 from accounting.services.coding import MESSAGES as CODING_MESSAGES
+from accounting.services.validation import MESSAGES as INVOICE_MESSAGES
 
 
 @dataclass(frozen=True)
@@ -101,5 +102,9 @@ ENGINE = Catalogue(
         "cancel_requested": "{0} asked to cancel the export; it stops after the calls in flight.",
         "pending": "Invoice {0} was sent to {1}; waiting for {1} to confirm it.",
         "confirmed": "Invoice {0} was confirmed by {1}.",
+        # An invoice that breaks a rule of accounting.services.validation is never sent; {1} lists what
+        # to fix (each rule is also a code of its own below, "invoice_<rule>", with its parameters).
+        "invalid_invoice": "Invoice {0} is not valid and was not sent: {1}",
+        **{f"invoice_{code}": text for code, text in INVOICE_MESSAGES.items()},
     },
 )

@@ -139,8 +139,8 @@ def check_line(line, *, credit: bool, number: int | None = None, index: int | No
                                        else "amount", number, position, index))
     expected = to_cents(Decimal(quantity) * Decimal(unit_price))
     if to_cents(amount) != expected or Decimal(amount) != to_cents(amount):
-        problems.append(InvoiceProblem("line_amount", (amount, plain(quantity), plain(unit_price), expected), "amount", number,
-                                       position, index))
+        params = (amount, plain(quantity), plain(unit_price), expected)
+        problems.append(InvoiceProblem("line_amount", params, "amount", number, position, index))
     return problems
 
 
