@@ -31,6 +31,7 @@ from .models import (
     TerminologyTag,
     VatRate,
 )
+from .services import validation
 from .services.defaults import can_delete_default, make_default, save_keeping_one_default
 from .services.invoices import recompute_totals
 from .services.periods import PeriodCloseError, close_period
@@ -400,8 +401,35 @@ class InvoicePeriodAdmin(ExportActionsMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
+class InvoiceForm(forms.ModelForm):
+    """The invoice's own fields meet the invoice validation (exchange rate, due date, credited invoice)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.fields:
+            return  # a closed period's invoice: nothing here can change
+        for problem in validation.check_header(self.instance):
+            self.add_error(problem.field if problem.field in self.fields else None, problem.sentence)
+
+
+class InvoiceLineFormSet(forms.BaseInlineFormSet):
+    """Each line meets the invoice validation: amount = quantity x unit price, negative only on a credit
+    invoice (the invoice form's values decide whether it is one). The totals are recomputed on save."""
+
+    def clean(self):
+        super().clean()
+        credit = self.instance.credited_invoice_id is not None
+        for form in self.forms:
+            empty_extra = form.instance.pk is None and not form.has_changed()
+            if empty_extra or form.errors or (self.can_delete and self._should_delete_form(form)):
+                continue
+            for problem in validation.check_line(form.instance, credit=credit):
+                form.add_error(problem.field if problem.field in form.fields else None, problem.sentence)
+
+
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
+    formset = InvoiceLineFormSet
     extra = 0
     fields = ["position", "order_number", "sender_reference", "receiver_reference", "item_name", "quantity",
               "unit", "unit_price", "amount", "vat_rate", "account", "economic_units"]
@@ -430,6 +458,7 @@ class InvoiceAdmin(PortalImportExportMixin, ExportActionsMixin, admin.ModelAdmin
     date_hierarchy = "invoice_date"
     list_select_related = ["customer", "office", "period", "currency"]
     autocomplete_fields = ["customer", "period", "region", "payment_condition", "currency"]
+    form = InvoiceForm
     inlines = [InvoiceLineInline]
     actions = ["export_invoices"]
     totals = ["net_amount", "vat_amount", "total"]

@@ -74,12 +74,18 @@ class InvoiceProblem:
         return str(MESSAGES[self.code]).format(*self.params)
 
     @property
+    def sentence(self) -> str:
+        """The text as a sentence of its own (beside a form field)."""
+        text = self.text
+        return text[:1].upper() + text[1:]
+
+    @property
     def message(self) -> str:
         """The text with the line it concerns, for a list of the invoice's problems."""
         text = self.text
         if self.line is not None:
             return str(_("Line {0}: {1}")).format(self.line, text)
-        return text[:1].upper() + text[1:]
+        return self.sentence
 
     @property
     def invoice_message(self) -> str:
