@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_GET, require_POST
 
 from accounting.models import InvoicePeriod
+from portal import params
 
 from .forms_run import ExportInvoicesForm
 from .models import ExportRun, InvoiceExport, RunStatus
@@ -26,9 +26,10 @@ def _context(request, **extra):
 def _scope_from(request):
     data = request.POST if request.method == "POST" else request.GET
     period = None
-    if data.get("period"):
-        period = get_object_or_404(InvoicePeriod, pk=data.get("period"))
-    invoice_ids = [int(i) for i in data.getlist("invoice") if str(i).isdigit()]
+    period_id = params.positive_id(data, "period")
+    if period_id is not None:
+        period = get_object_or_404(InvoicePeriod, pk=period_id)
+    invoice_ids = params.id_list(data, "invoice")
     if period is None and not invoice_ids:
         raise Http404("Choose an invoice or an invoice period to export.")
     return period, invoice_ids
@@ -126,7 +127,7 @@ def run_detail(request, pk):
 def run_status(request, pk):
     """Polled by the run page: counters, and the rows that changed since the last poll."""
     run = _run_for(request, pk)
-    since = parse_datetime(request.GET.get("since", "")) if request.GET.get("since") else None
+    since = params.aware_datetime(request.GET, "since")
     return JsonResponse({**run_summary(run), "items": _item_rows(run, since)})
 
 

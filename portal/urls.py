@@ -7,6 +7,9 @@ admin.site.site_header = "Invoice export portal"
 admin.site.site_title = "Invoice export portal"
 admin.site.index_title = "Opter invoice exports"
 
+# Malformed parameters answer 400 with what to fix (portal.params), never 500.
+handler400 = "portal.params.bad_request"
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("exports/", include("exports.urls")),

@@ -12,6 +12,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from accounting.models import Invoice
+from portal import params
 
 from .render import InvoicePdfError, pdf_filename, render_invoice_pdf
 
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 def invoice_pdf(request, pk: int):
     """The invoice as a PDF download; ``?reduced=1`` for the "Reduce PDF file size" variant."""
     invoice = get_object_or_404(Invoice, pk=pk)
-    reduced = request.GET.get("reduced", "") in ("1", "true", "yes", "on")
+    reduced = params.flag(request.GET, "reduced")
     try:
         data = render_invoice_pdf(invoice, reduced=reduced)
     except InvoicePdfError as exc:

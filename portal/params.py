@@ -1,0 +1,121 @@
+"""Query and form parameters of the portal's views, read strictly: a malformed value is a 400 with a
+message that says which parameter is wrong and what it takes, never a 500.
+
+Views call these instead of ``int(request.GET[...])`` or ``parse_datetime(...)``; the project's 400
+handler (``bad_request``) shows the message, as JSON to a JSON endpoint.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import BadRequest
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
+
+#: Ids are positive and fit a bigint column: a larger number cannot name a row.
+MAX_ID = 2**63 - 1
+TRUE = ("1", "true", "yes", "on")
+FALSE = ("", "0", "false", "no", "off")
+
+
+class BadParameter(BadRequest):
+    """A parameter the user (or a script) got wrong; its message is shown to them."""
+
+
+def _value(data, name: str) -> str:
+    return (data.get(name) or "").strip()
+
+
+def positive_id(data, name: str, *, required: bool = False) -> int | None:
+    """An id such as ``period=3``: None when absent (unless ``required``)."""
+    text = _value(data, name)
+    if not text:
+        if required:
+            raise BadParameter(gettext("The parameter %(name)s is missing: give the id of the row, e.g. "
+                                       "%(name)s=3.") % {"name": name})
+        return None
+    return _id(text, name)
+
+
+def _id(text: str, name: str) -> int:
+    if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
+        raise BadParameter(gettext("%(name)s=%(value)s is not an id: give a whole number greater than 0, e.g. "
+                                   "%(name)s=3.") % {"name": name, "value": text[:40]})
+    return int(text)
+
+
+#: More ids than this in one request are refused: a period or a filter is the way to name many rows.
+#: (Django itself refuses a request of more than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters.)
+MAX_IDS = 500
+
+
+def id_list(data, name: str, *, limit: int = MAX_IDS) -> list[int]:
+    """Repeated ids such as ``invoice=1&invoice=2``; blank items are left out."""
+    texts = [text.strip() for text in data.getlist(name) if text.strip()]
+    if len(texts) > limit:
+        raise BadParameter(gettext("Too many %(name)s parameters (%(count)d): give at most %(limit)d.")
+                           % {"name": name, "count": len(texts), "limit": limit})
+    return [_id(text, name) for text in texts]
+
+
+def aware_datetime(data, name: str) -> datetime.datetime | None:
+    """An ISO 8601 date and time such as ``since=2026-11-20T10:15:00Z``; without a zone, local time."""
+    text = _value(data, name)
+    if not text:
+        return None
+    try:
+        value = parse_datetime(text)
+    except ValueError:  # the right shape, an impossible date or time (month 13, hour 99)
+        value = None
+    if value is None:
+        raise BadParameter(gettext("%(name)s=%(value)s is not a date and time: give an ISO 8601 value, e.g. "
+                                   "%(name)s=2026-11-20T10:15:00Z.") % {"name": name, "value": text[:40]})
+    if timezone.is_naive(value):
+        try:
+            value = timezone.make_aware(value)
+        except (ValueError, OverflowError) as exc:  # a local time that does not exist there
+            raise BadParameter(gettext("%(name)s=%(value)s is not a valid local time.")
+                               % {"name": name, "value": text[:40]}) from exc
+    return value
+
+
+def flag(data, name: str) -> bool:
+    """A yes/no parameter: 1, true, yes, on or 0, false, no, off (blank = no)."""
+    text = _value(data, name).lower()
+    if text in TRUE:
+        return True
+    if text in FALSE:
+        return False
+    raise BadParameter(gettext("%(name)s=%(value)s is not yes or no: give %(name)s=1 or %(name)s=0.")
+                       % {"name": name, "value": text[:40]})
+
+
+class RejectNullCharactersMiddleware:
+    """No text a person types holds a NUL character, and PostgreSQL cannot store or compare one: a query
+    or form parameter with one is a 400 before any view reads it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for data in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
+            for name, values in data.lists():
+                if "\x00" in name or any("\x00" in value for value in values):
+                    raise BadParameter(gettext("The parameter %(name)s holds a NUL character (\\x00): remove it.")
+                                       % {"name": name.replace("\x00", "\\x00")[:40]})
+        return self.get_response(request)
+
+
+def bad_request(request, exception=None):
+    """The project's 400 page: the message of a BadParameter (other 400s keep a general text), as JSON to
+    a JSON endpoint and as a page otherwise."""
+    if isinstance(exception, BadParameter):
+        message = str(exception)
+    else:
+        message = gettext("The request could not be understood: check the address and try again.")
+    if request.path.endswith(".json") or "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"error": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
