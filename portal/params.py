@@ -93,9 +93,22 @@ def flag(data, name: str) -> bool:
                        % {"name": name, "value": text[:40]})
 
 
-class RejectNullCharactersMiddleware:
-    """No text a person types holds a NUL character, and PostgreSQL cannot store or compare one: a query
-    or form parameter with one is a 400 before any view reads it."""
+def unstorable(value: str) -> str:
+    """Why the database could not compare ``value`` with a column, or "" when it can: a NUL character
+    (PostgreSQL text cannot hold one) or a whole number beyond a 64-bit integer (SQLite overflows), also as
+    an item of a comma-separated list (admin filters such as id__in=1,2)."""
+    if "\x00" in value:
+        return gettext("holds a NUL character (\\x00): remove it.")
+    for item in value.split(","):
+        item = item.strip().removeprefix("-")
+        if item.isascii() and item.isdigit() and int(item) > MAX_ID:
+            return gettext("holds a number larger than any id (%(max)d): enter a smaller one.") % {"max": MAX_ID}
+    return ""
+
+
+class DatabaseSafeParametersMiddleware:
+    """A query or form parameter the database could not even compare (``unstorable``) is a 400 before any
+    view, the admin's lists and filters included, builds a query with it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -103,9 +116,11 @@ class RejectNullCharactersMiddleware:
     def __call__(self, request):
         for data in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
             for name, values in data.lists():
-                if "\x00" in name or any("\x00" in value for value in values):
-                    raise BadParameter(gettext("The parameter %(name)s holds a NUL character (\\x00): remove it.")
-                                       % {"name": name.replace("\x00", "\\x00")[:40]})
+                for text in (name, *values):
+                    why = unstorable(text)
+                    if why:
+                        shown = name.replace("\x00", "\\x00")[:40]
+                        raise BadParameter(gettext("The parameter %(name)s %(why)s") % {"name": shown, "why": why})
         return self.get_response(request)
 
 

@@ -81,3 +81,12 @@ def test_a_nul_character_in_a_parameter_is_a_400(client, admin_user):
     assert "holds a NUL character" in response.content.decode()
     response = client.post(reverse("exports:plan"), {"period": "1\x00"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("query", ["period=99999999999999999999", "id__in=1,99999999999999999999",
+                                   "period__id__exact=-99999999999999999999"])
+def test_a_number_no_column_can_hold_is_a_400_in_the_admin_lists_too(client, admin_user, query):
+    client.force_login(admin_user)
+    response = client.get(f"/admin/accounting/invoice/?{query}")
+    assert response.status_code == 400
+    assert "holds a number larger than any id" in response.content.decode()
