@@ -24,7 +24,7 @@ def test_plan_with_period_abc_is_a_400_naming_the_parameter(client, finance_user
     assert "<h1>Bad request (400)</h1>" in page
 
 
-@pytest.mark.parametrize("query", ["period=-1", "period=0", "period=99999999999999999999999", "period=１２",
+@pytest.mark.parametrize("query", ["period=-1", "period=0", "period=１２",
                                    "invoice=abc", "invoice=1&invoice=x", "period=1.5"])
 def test_plan_refuses_other_malformed_ids(client, finance_user, query):
     client.force_login(finance_user)
