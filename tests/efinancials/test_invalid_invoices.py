@@ -4,9 +4,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from accounting.models import Invoice, InvoiceLine
-from exports.models import ExportItem, ItemState, RunStatus
+from exports.models import ExportItem, ExportRun, ItemState, RunStatus
 from exports.services.planning import plan_run
 from exports.services.runner import execute_run
 from exports.services.setup_check import check_export
@@ -72,3 +73,15 @@ def test_a_preview_fails_the_invalid_invoice_and_previews_the_rest(estonia, peri
     item = ExportItem.objects.get(run=run, invoice=bad_amount)
     assert "Enter 141.09 as the amount" in item.last_error_message
     assert estonia.efin.calls.count("POST") == 0
+
+
+def test_the_export_invoices_page_refuses_to_send_and_names_the_invoice(client, finance_user, estonia,
+                                                                        period_with_invalid_invoices):
+    bad_amount = period_with_invalid_invoices[1]
+    client.force_login(finance_user)
+    response = client.post(reverse("exports:plan"), {"period": estonia.period.pk, "send": "1"})
+    assert response.status_code == 200
+    assert not ExportRun.objects.exists()
+    page = response.content.decode()
+    assert "The export cannot start until the problems below are fixed." in page
+    assert f"Invoice {bad_amount.number}: Line 0: the amount 5.00 is not quantity 1 x unit price 141.09" in page
