@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from portal.admin_mixins import ReadOnlyAdminMixin
+from portal.admin_mixins import ReadOnlyAdminMixin, StorableAutocompleteMixin
 from portal.importexport import PortalImportExportMixin
 from portal.widgets import OneDefaultFormMixin
 
@@ -237,7 +237,7 @@ class AccountCodingChartForm(OneDefaultFormMixin, forms.ModelForm):
         return cleaned_data
 
 
-class AccountCodingChartAccountInline(admin.TabularInline):
+class AccountCodingChartAccountInline(StorableAutocompleteMixin, admin.TabularInline):
     model = AccountCodingChartAccount
     extra = 0
     fields = ["role", "account"]
@@ -264,7 +264,7 @@ class AccountCodingChartAdmin(PortalImportExportMixin, OneDefaultAdminMixin, adm
 
 
 @admin.register(AccountCodingChartAccount)
-class AccountCodingChartAccountAdmin(admin.ModelAdmin):
+class AccountCodingChartAccountAdmin(StorableAutocompleteMixin, admin.ModelAdmin):
     list_display = ["chart", "role", "account"]
     list_filter = ["chart", "role"]
     search_fields = ["chart__name", "account__number", "account__description"]
@@ -427,7 +427,7 @@ class InvoiceLineFormSet(forms.BaseInlineFormSet):
                 form.add_error(problem.field if problem.field in form.fields else None, problem.sentence)
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(StorableAutocompleteMixin, admin.TabularInline):
     model = InvoiceLine
     formset = InvoiceLineFormSet
     extra = 0

@@ -1,13 +1,14 @@
 """The Customers window ("Kliendid"): General, Details, Invoice information tabs and Account coding."""
 from django.contrib import admin
 
+from portal.admin_mixins import StorableAutocompleteMixin
 from portal.importexport import PortalImportExportMixin
 
 from .models import Customer, CustomerSalesAccount
 from .resources import CustomerResource
 
 
-class CustomerSalesAccountInline(admin.TabularInline):
+class CustomerSalesAccountInline(StorableAutocompleteMixin, admin.TabularInline):
     model = CustomerSalesAccount
     extra = 0
     fields = ["vat_rate", "account"]
@@ -39,7 +40,7 @@ class CustomerAdmin(PortalImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(CustomerSalesAccount)
-class CustomerSalesAccountAdmin(admin.ModelAdmin):
+class CustomerSalesAccountAdmin(StorableAutocompleteMixin, admin.ModelAdmin):
     list_display = ["customer", "vat_rate", "account"]
     list_filter = ["vat_rate"]
     search_fields = ["customer__code", "customer__name", "account__number"]

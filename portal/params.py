@@ -95,10 +95,29 @@ def flag(data, name: str) -> bool:
 
 def unstorable(value: str) -> str:
     """Why the database could not compare ``value`` with a column, or "" when it can: a NUL character
-    (PostgreSQL text cannot hold one) or a whole number beyond a 64-bit integer (SQLite overflows), also as
-    an item of a comma-separated list (admin filters such as id__in=1,2)."""
+    (PostgreSQL text cannot hold one)."""
     if "\x00" in value:
         return gettext("holds a NUL character (\\x00): remove it.")
+    return ""
+
+
+#: A list's date drill-down (the admin's date hierarchy, ``invoice_date__year=2026``) takes these ranges;
+#: the last year leaves room for the end of its December, which the admin computes.
+DATE_PARTS = {"year": (1, 9998), "month": (1, 12), "day": (1, 31)}
+
+
+def unusable_filter(name: str, value: str) -> str:
+    """Why a query parameter cannot filter a list, or "": a whole number beyond a 64-bit integer (SQLite
+    overflows; also as an item of a comma-separated list such as id__in=1,2), or a date drill-down part out
+    of its range. The search box (q) is text and may hold any digits."""
+    if name == "q":
+        return ""
+    part = name.rsplit("__", 1)[-1] if "__" in name else ""
+    if part in DATE_PARTS and value.strip():
+        low, high = DATE_PARTS[part]
+        text = value.strip()
+        if not (text.isascii() and text.isdigit() and low <= int(text) <= high):
+            return gettext("must be a whole number from %(low)d to %(high)d.") % {"low": low, "high": high}
     for item in value.split(","):
         item = item.strip().removeprefix("-")
         if item.isascii() and item.isdigit() and int(item) > MAX_ID:
@@ -107,21 +126,28 @@ def unstorable(value: str) -> str:
 
 
 class DatabaseSafeParametersMiddleware:
-    """A query or form parameter the database could not even compare (``unstorable``) is a 400 before any
-    view, the admin's lists and filters included, builds a query with it."""
+    """A parameter the database could not compare (``unstorable``), or a query parameter that cannot filter
+    a list (``unusable_filter``), is a 400 before any view, the admin's lists and filters included, builds
+    a query with it. Form fields (POST) may hold long digit strings: reference numbers have up to 25."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        for data in (request.GET, request.POST) if request.method == "POST" else (request.GET,):
-            for name, values in data.lists():
-                for text in (name, *values):
-                    why = unstorable(text)
-                    if why:
-                        shown = name.replace("\x00", "\\x00")[:40]
-                        raise BadParameter(gettext("The parameter %(name)s %(why)s") % {"name": shown, "why": why})
+        for name, values in request.GET.lists():
+            for value in values:
+                self._check(name, unstorable(name) or unstorable(value) or unusable_filter(name, value))
+        if request.method == "POST":
+            for name, values in request.POST.lists():
+                for value in values:
+                    self._check(name, unstorable(name) or unstorable(value))
         return self.get_response(request)
+
+    @staticmethod
+    def _check(name: str, why: str) -> None:
+        if why:
+            shown = name.replace("\x00", "\\x00")[:40]
+            raise BadParameter(gettext("The parameter %(name)s %(why)s") % {"name": shown, "why": why})
 
 
 def bad_request(request, exception=None):

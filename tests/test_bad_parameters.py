@@ -90,3 +90,32 @@ def test_a_number_no_column_can_hold_is_a_400_in_the_admin_lists_too(client, adm
     response = client.get(f"/admin/accounting/invoice/?{query}")
     assert response.status_code == 400
     assert "holds a number larger than any id" in response.content.decode()
+
+
+@pytest.mark.parametrize("query", ["invoice_date__year=9999&invoice_date__month=12", "invoice_date__year=3000000000",
+                                   "invoice_date__year=2026&invoice_date__month=13", "invoice_date__year=x"])
+def test_a_date_drill_down_out_of_range_is_a_400(client, admin_user, query):
+    client.force_login(admin_user)
+    response = client.get(f"/admin/accounting/invoice/?{query}")
+    assert response.status_code == 400
+    assert "must be a whole number from 1 to" in response.content.decode()
+
+
+def test_the_search_box_and_forms_may_hold_long_digit_strings(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/accounting/invoice/", {"q": "12345678901234567890123"}).status_code == 200
+    invoice = factories.invoice_with_lines(lines=1)
+    url = reverse("admin:accounting_invoice_change", args=[invoice.pk])
+    response = client.post(url, {"reference_number": "12345678901234567890123"})
+    assert response.status_code == 200  # the form answers (with its own errors), not a 400
+
+
+@pytest.mark.parametrize("value", [" ", "abc", "99999999999999999999"])
+def test_a_posted_key_that_is_no_key_gets_the_forms_own_error(client, admin_user, value):
+    client.force_login(admin_user)
+    invoice = factories.invoice_with_lines(lines=1)
+    url = reverse("admin:accounting_invoice_change", args=[invoice.pk])
+    response = client.post(url, {"customer": value, "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0",
+                                 "lines-0-vat_rate": value, "lines-0-item_name": "Freight"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

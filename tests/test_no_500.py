@@ -32,11 +32,13 @@ NAMES = ["period", "invoice", "since", "reduced", "export", "preview", "send", "
          "lines-0-amount"]
 AWKWARD = ["", " ", "0", "-1", "1", "2", "abc", "2026-13-45T99:99", "2026-11-20T10:15:00+99:00", "9" * 40,
            "1e5", "1.5", "NaN", "-0", "true", "maybe", "\u0663", "\uff11\uff12", "\x00", " 1 ", "1,2", "[]", "{}",
-           "%", "'", "\"; DROP TABLE x; --", "../../etc/passwd", "2026-02-30", "00:00", "\u00e4\u00f6\u00fc"]
+           "%", "'", "\"; DROP TABLE x; --", "../../etc/passwd", "2026-02-30", "00:00", "\u00e4\u00f6\u00fc", "9999",
+           "9998", "12", "13", "31", "32", str(2**63), str(2**63 - 1), "1,2,x"]
 
 values = st.one_of(
     st.sampled_from(AWKWARD),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.integers(min_value=-5, max_value=20000).map(str),  # years, months, days, pages and ids near their ends
     st.datetimes().map(lambda moment: moment.isoformat()),
     st.text(max_size=20),
 )
