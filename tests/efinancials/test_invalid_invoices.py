@@ -85,3 +85,14 @@ def test_the_export_invoices_page_refuses_to_send_and_names_the_invoice(client, 
     page = response.content.decode()
     assert "The export cannot start until the problems below are fixed." in page
     assert f"Invoice {bad_amount.number}: Line 0: the amount 5.00 is not quantity 1 x unit price 141.09" in page
+
+
+def test_the_setup_check_names_the_first_invalid_invoices_and_counts_the_rest(estonia, period_with_invalid_invoices,
+                                                                              monkeypatch):
+    monkeypatch.setattr("exports.services.setup_check.INVALID_INVOICES_LISTED", 2)
+    report = check_export(estonia.export, Invoice.objects.filter(period=estonia.period), remote=False)
+    invalid = [p.message for p in report.blocking if p.code == "invalid_invoice"]
+    numbers = sorted(i.number for i in period_with_invalid_invoices[1:])
+    assert [m.split(":")[0] for m in invalid[:2]] == [f"Invoice {n}" for n in numbers[:2]]
+    assert invalid[2] == ("2 more invoices are not valid either; fix the ones above and check the setup again to "
+                          "see them.")
