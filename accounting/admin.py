@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.admin_mixins import ReadOnlyAdminMixin
+from portal.admin_mixins import ReadOnlyAdminMixin, StorableAutocompleteMixin
 from portal.importexport import PortalImportExportMixin
 from portal.widgets import OneDefaultFormMixin
 
@@ -34,6 +34,7 @@ from .models import (
     TerminologyTag,
     VatRate,
 )
+from .services import validation
 from .services.defaults import can_delete_default, make_default, save_keeping_one_default
 from .services.invoices import recompute_totals
 from .services.periods import PeriodCloseError, close_period, period_label, run_started_by_close
@@ -244,7 +245,7 @@ class AccountCodingChartForm(OneDefaultFormMixin, forms.ModelForm):
         return cleaned_data
 
 
-class AccountCodingChartAccountInline(admin.TabularInline):
+class AccountCodingChartAccountInline(StorableAutocompleteMixin, admin.TabularInline):
     model = AccountCodingChartAccount
     extra = 0
     fields = ["role", "account"]
@@ -271,7 +272,7 @@ class AccountCodingChartAdmin(PortalImportExportMixin, OneDefaultAdminMixin, adm
 
 
 @admin.register(AccountCodingChartAccount)
-class AccountCodingChartAccountAdmin(admin.ModelAdmin):
+class AccountCodingChartAccountAdmin(StorableAutocompleteMixin, admin.ModelAdmin):
     list_display = ["chart", "role", "account"]
     list_filter = ["chart", "role"]
     search_fields = ["chart__name", "account__number", "account__description"]
@@ -425,8 +426,35 @@ class InvoicePeriodAdmin(ExportActionsMixin, admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceForm(forms.ModelForm):
+    """The invoice's own fields meet the invoice validation (exchange rate, due date, credited invoice)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.fields:
+            return  # a closed period's invoice: nothing here can change
+        for problem in validation.check_header(self.instance):
+            self.add_error(problem.field if problem.field in self.fields else None, problem.sentence)
+
+
+class InvoiceLineFormSet(forms.BaseInlineFormSet):
+    """Each line meets the invoice validation: amount = quantity x unit price, negative only on a credit
+    invoice (the invoice form's values decide whether it is one). The totals are recomputed on save."""
+
+    def clean(self):
+        super().clean()
+        credit = self.instance.credited_invoice_id is not None
+        for form in self.forms:
+            empty_extra = form.instance.pk is None and not form.has_changed()
+            if empty_extra or form.errors or (self.can_delete and self._should_delete_form(form)):
+                continue
+            for problem in validation.check_line(form.instance, credit=credit):
+                form.add_error(problem.field if problem.field in form.fields else None, problem.sentence)
+
+
+class InvoiceLineInline(StorableAutocompleteMixin, admin.TabularInline):
     model = InvoiceLine
+    formset = InvoiceLineFormSet
     extra = 0
     fields = ["position", "order_number", "sender_reference", "receiver_reference", "item_name", "quantity",
               "unit", "unit_price", "amount", "vat_rate", "account", "economic_units"]
@@ -455,6 +483,7 @@ class InvoiceAdmin(PortalImportExportMixin, ExportActionsMixin, admin.ModelAdmin
     date_hierarchy = "invoice_date"
     list_select_related = ["customer", "office", "period", "currency"]
     autocomplete_fields = ["customer", "period", "region", "payment_condition", "currency"]
+    form = InvoiceForm
     inlines = [InvoiceLineInline]
     actions = ["export_invoices"]
     totals = ["net_amount", "vat_amount", "total"]

@@ -57,6 +57,7 @@ from .models import (
     VatRate,
 )
 from .money import to_cents
+from .services import validation
 from .services.invoices import recompute_totals
 
 
@@ -387,6 +388,10 @@ class InvoiceLineResource(PortalResource):
         if (instance.amount is None and "amount" not in errors and instance.quantity is not None
                 and instance.unit_price is not None):
             instance.amount = to_cents(instance.quantity * instance.unit_price)
+        if not problems and getattr(instance, "invoice", None) is not None:
+            for problem in validation.check_line(instance, credit=instance.invoice.is_credit):
+                if problem.field not in errors:
+                    problems.setdefault(problem.field, problem.sentence)
         return problems
 
     def _apply_invoice_columns(self, line, row) -> dict[str, str]:
@@ -468,6 +473,9 @@ class InvoiceLineResource(PortalResource):
         except ValidationError as exc:
             for attribute, messages in exc.message_dict.items():
                 problems.setdefault(columns.get(attribute, attribute), messages[0])
+        if not problems:
+            for problem in validation.check_header(invoice):
+                problems.setdefault(columns.get(problem.field, problem.field), problem.sentence)
         return problems
 
     @staticmethod

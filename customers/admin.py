@@ -2,13 +2,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_mixins import StorableAutocompleteMixin
 from portal.importexport import PortalImportExportMixin
 
 from .models import Customer, CustomerSalesAccount
 from .resources import CustomerResource
 
 
-class CustomerSalesAccountInline(admin.TabularInline):
+class CustomerSalesAccountInline(StorableAutocompleteMixin, admin.TabularInline):
     model = CustomerSalesAccount
     extra = 0
     fields = ["vat_rate", "account"]
@@ -40,7 +41,7 @@ class CustomerAdmin(PortalImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(CustomerSalesAccount)
-class CustomerSalesAccountAdmin(admin.ModelAdmin):
+class CustomerSalesAccountAdmin(StorableAutocompleteMixin, admin.ModelAdmin):
     list_display = ["customer", "vat_rate", "account"]
     list_filter = ["vat_rate"]
     search_fields = ["customer__code", "customer__name", "account__number"]

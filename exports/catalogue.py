@@ -13,6 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from accounting.services.coding import MESSAGES as CODING_MESSAGES
+from accounting.services.validation import MESSAGES as INVOICE_MESSAGES
 
 #: Every catalogue by its target name (the prefix of its qualified codes), filled as catalogues are made.
 _CATALOGUES: dict[str, "Catalogue"] = {}
@@ -195,5 +196,9 @@ ENGINE = Catalogue(
         "cancel_requested": gettext_noop("{0} asked to cancel the export; it stops after the calls in flight."),
         "pending": gettext_noop("Invoice {0} was sent to {1}; waiting for {1} to confirm it."),
         "confirmed": gettext_noop("Invoice {0} was confirmed by {1}."),
+        # An invoice that breaks a rule of accounting.services.validation is never sent; {1} lists what
+        # to fix (each rule is also a code of its own below, "invoice_<rule>", with its parameters).
+        "invalid_invoice": gettext_noop("Invoice {0} is not valid and was not sent: {1}"),
+        **{f"invoice_{code}": text for code, text in INVOICE_MESSAGES.items()},
     },
 )

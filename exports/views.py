@@ -4,20 +4,20 @@ Views stay thin: planning, running and checking live in exports.services.
 """
 from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounting.models import InvoicePeriod
+from portal import params
 
 from .forms_run import ExportInvoicesForm
 from .models import ExportItem, ExportRun, InvoiceExport, ItemState, RunStatus
@@ -33,11 +33,10 @@ def _context(request, **extra):
 def _scope_from(request):
     data = request.POST if request.method == "POST" else request.GET
     period = None
-    if data.get("period"):
-        if not str(data.get("period")).isdigit():
-            raise BadRequest(gettext("The invoice period must be given by its number."))
-        period = get_object_or_404(InvoicePeriod.objects.select_related("office"), pk=data.get("period"))
-    invoice_ids = sorted({int(i) for i in data.getlist("invoice") if str(i).isdigit()})
+    period_id = params.positive_id(data, "period")
+    if period_id is not None:
+        period = get_object_or_404(InvoicePeriod.objects.select_related("office"), pk=period_id)
+    invoice_ids = sorted(set(params.id_list(data, "invoice")))
     if period is None and not invoice_ids:
         raise Http404(gettext("Choose an invoice or an invoice period to export."))
     return period, invoice_ids
@@ -191,18 +190,10 @@ def run_status(request, pk):
     """Polled by the run page: counters, and the rows that changed since the last poll (of one filter with
     ``show``)."""
     run = _run_for(request, pk)
-    try:
-        since = parse_datetime(request.GET.get("since", "")) if request.GET.get("since") else None
-    except ValueError:
-        since = None
-    if request.GET.get("since") and since is None:
-        raise BadRequest(gettext("since must be a date and time such as 2026-11-30T12:00:00+02:00."))
+    since = params.aware_datetime(request.GET, "since")
     show = run_report.chosen_filter(request.GET.get("show"))
-    after_id = request.GET.get("after")
-    if after_id is not None and not after_id.isdigit():
-        raise BadRequest(gettext("after must be the id of an invoice row of this run."))
     if since:
-        items = _changed_rows(run, since, show, int(after_id) if after_id else None)
+        items = _changed_rows(run, since, show, params.positive_id(request.GET, "after"))
     else:
         items = _page_of_rows(run, show, request.GET.get("page"))[1]
     return JsonResponse({**run_summary(run), "filters": run_report.filter_counts(run), "items": items})

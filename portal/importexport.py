@@ -50,6 +50,7 @@ from import_export.results import RowResult
 from import_export.tmp_storages import MediaStorage
 
 from accounting.validators import FORMULA_PREFIXES, refuse_formula
+from portal.admin_mixins import StorableAutocompleteMixin
 
 LIST_SEPARATOR = ";"
 PREVIEW_ROWS = 1000  # rows the preview lists besides the failed ones (which it always lists)
@@ -756,7 +757,7 @@ class PortalExportForm(SelectableFieldsExportForm):
         css = {"all": ["portal/export_form.css"]}
 
 
-class PortalImportExportMixin(ImportExportMixin):
+class PortalImportExportMixin(StorableAutocompleteMixin, ImportExportMixin):
     """Import and export for a setup screen's admin: CSV and XLSX, previewed, all rows or none."""
 
     formats = FORMATS

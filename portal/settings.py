@@ -56,6 +56,7 @@ MIDDLEWARE = [
     # The browser's language (cookie, then Accept-Language); a signed-in user's stored choice wins below.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "portal.params.DatabaseSafeParametersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.middleware.UserLanguageMiddleware",

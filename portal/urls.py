@@ -10,6 +10,9 @@ admin.site.site_header = _("Invoice export portal")
 admin.site.site_title = _("Invoice export portal")
 admin.site.index_title = _("Opter invoice exports")
 
+# Malformed parameters answer 400 with what to fix (portal.params), never 500.
+handler400 = "portal.params.bad_request"
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("i18n/setlang/", views.set_language, name="set_language"),

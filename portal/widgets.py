@@ -3,6 +3,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import formats, timezone
 from django.utils.html import format_html
@@ -10,6 +12,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounting.services.defaults import default_removal_message
+
+from .params import MAX_ID
 
 
 def lower_first(label: str) -> str:
@@ -148,3 +152,29 @@ class OneDefaultFormMixin:
                 and type(instance)._default_manager.filter(pk=instance.pk, is_default=True).exists()):
             self.add_error("is_default", default_removal_message(instance))
         return cleaned_data
+
+
+class _OnlyStorableChoices:
+    """An autocomplete widget that renders only the posted values its related key can hold: the admin's
+    own widget queries the database with whatever was posted (" ", "abc", a 30-digit number) to show the
+    chosen row, which fails before the form can show its "Select a valid choice" error."""
+
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, [v for v in value if self._storable(v)], attr)
+
+    def _storable(self, value) -> bool:
+        remote = self.field.remote_field
+        key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+        try:
+            cleaned = key.to_python(value)
+        except (TypeError, ValueError, ValidationError):
+            return False
+        return not isinstance(cleaned, int) or abs(cleaned) <= MAX_ID
+
+
+class StorableAutocompleteSelect(_OnlyStorableChoices, AutocompleteSelect):
+    pass
+
+
+class StorableAutocompleteSelectMultiple(_OnlyStorableChoices, AutocompleteSelectMultiple):
+    pass

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from accounting import models as acc
+from accounting.money import to_cents
 from customers.models import Customer, CustomerSalesAccount
 from exports import models as exp
 
@@ -148,6 +149,7 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
 class InvoiceLineFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = acc.InvoiceLine
+        skip_postgeneration_save = True
 
     invoice = factory.SubFactory(InvoiceFactory)
     position = factory.Sequence(lambda n: n)
@@ -157,8 +159,17 @@ class InvoiceLineFactory(factory.django.DjangoModelFactory):
     item_name = "Freight"
     quantity = Decimal("1.000")
     unit_price = Decimal("100.00")
-    amount = factory.LazyAttribute(lambda o: (o.quantity * o.unit_price).quantize(Decimal("0.01")))
+    amount = factory.LazyAttribute(lambda o: to_cents(o.quantity * o.unit_price))
     vat_rate = factory.SubFactory(VatRateFactory)
+
+    @factory.post_generation
+    def totals(self, create, extracted, **kwargs):
+        """The invoice's totals follow its lines, as the admin and the import keep them: a valid invoice.
+        ``totals=False`` leaves the stored totals as they were (a test of wrong totals)."""
+        if create and extracted is not False:
+            from accounting.services.invoices import recompute_totals
+
+            recompute_totals(self.invoice)
 
 
 class InvoiceExportFactory(factory.django.DjangoModelFactory):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from accounting.models import Invoice
+from portal import params
 
 from .context import PDF_LANGUAGES
 from .render import InvoicePdfError, pdf_filename, render_invoice_pdf
@@ -27,7 +28,7 @@ def invoice_pdf(request, pk: int):
     """The invoice as a PDF download; ``?reduced=1`` for the "Reduce PDF file size" variant, and
     ``?language=fi`` for another language than the customer's."""
     invoice = get_object_or_404(Invoice, pk=pk)
-    reduced = request.GET.get("reduced", "") in ("1", "true", "yes", "on")
+    reduced = params.flag(request.GET, "reduced")
     language = request.GET.get("language") or None
     if language is not None and language not in PDF_LANGUAGES:
         return HttpResponseBadRequest(

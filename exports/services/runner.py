@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounting.models import Invoice
+from accounting.services import validation
 
 from ..catalogue import ENGINE
 from ..connectors import registry
@@ -248,6 +249,7 @@ class _Session:
                     message = ENGINE.text("setup_blocked", export.name, blocking_summary(problems))
                     _fail_items(run, items, ENGINE.qualified("setup_blocked"), message)
                     return
+                _fail_invalid_invoices(items, invoices, log, results)
             connector.prepare(invoices)
             sender = ItemSender(run, connector, log, recorder, results, export.target.policy, self.stop)
             size = 1 if connection.in_atomic_block else 2 * parallel
@@ -391,6 +393,28 @@ def _fail_items(run: ExportRun, items, code: str, message: str, excerpt: str = "
             state=ItemState.FAILED, last_error_code=code, last_error_message=message, updated_at=timezone.now())
     ExportRun.objects.filter(pk=run.pk).update(failed=F("failed") + len(ids))
     events.record(run, code, message, level=EventLevel.ERROR, excerpt=excerpt)
+
+
+def _fail_invalid_invoices(items, invoices, log: EventLog, results: Results) -> None:
+    """Invoices that break a rule of the invoice validation are never sent (nor previewed): their planned
+    items fail with what to fix. Items that may already be in the target are left to reconciliation."""
+    found = validation.problems_by_invoice(invoices)
+    invalid = sorted(found)
+    for start in range(0, len(invalid), CHUNK_SIZE):
+        chunk = items.filter(state=ItemState.PLANNED, invoice_id__in=invalid[start:start + CHUNK_SIZE])
+        for item in chunk.select_related(None).only("pk", "run_id", "invoice_id", "steps", "state", "remote_id",
+                                                    "warning_message", "preview_payload", "ticket",
+                                                    "confirm_due_at", "confirm_deadline", "attempts"):
+            problems = found[item.invoice_id]
+            number = problems[0].number
+            text = validation.summary(problems)
+            code = ENGINE.qualified("invalid_invoice")
+            message = ENGINE.text("invalid_invoice", number, text)
+            log.add(code, message, item=item, level=EventLevel.ERROR, attempt=item.attempts,
+                    params=[number, *(ENGINE.qualified(f"invoice_{p.code}") for p in problems)])
+            item.last_error_code, item.last_error_message = code, message
+            results.done(item, ItemState.FAILED)
+    results.flush()
 
 
 def _next_confirmation_in(run: ExportRun) -> float | None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 
 from accounting import validators
 from accounting.models import OcrNumberType
+from accounting.services import validation
 from accounting.services.payment import payment_iban
 
 from ..catalogue import localized_message
@@ -76,7 +77,29 @@ def local_problems(export: InvoiceExport, invoices=None) -> list[Problem]:
     if checks.credit_originals:
         problems += credits.unexported_originals(export, invoices, target.catalogue,
                                                  blocking=checks.credit_originals == BLOCKING)
+    problems += invalid_invoice_problems(invoices)
     return problems
+
+
+#: The setup check names this many invalid invoices; the rest are counted.
+INVALID_INVOICES_LISTED = 50
+
+
+def invalid_invoice_problems(invoices) -> list[Problem]:
+    """Every invalid invoice is a blocking problem of its own, naming the invoice and what to fix."""
+    found = validation.problems_by_invoice(invoices)
+    if not found:
+        return []
+    by_number = sorted(found.values(), key=lambda problems: problems[0].number)
+    listed = [Problem("invalid_invoice", gettext("Invoice %(number)s: %(problems)s") % {
+        "number": problems[0].number, "problems": validation.summary(problems)},
+                      hint=",".join(sorted({p.code for p in problems})))
+              for problems in by_number[:INVALID_INVOICES_LISTED]]
+    if len(by_number) > INVALID_INVOICES_LISTED:
+        listed.append(Problem("invalid_invoice", gettext("%(count)d more invoices are not valid either; fix the ones "
+                                                         "above and check the setup again to see them.")
+                              % {"count": len(by_number) - INVALID_INVOICES_LISTED}))
+    return listed
 
 
 def _eu_vat_flags(invoices) -> list[Problem]:

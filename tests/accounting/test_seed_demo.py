@@ -22,6 +22,7 @@ from accounting import models as acc
 from accounting.demo.seed import reference_number, seed_demo
 from accounting.services.invoices import totals_for
 from accounting.services.periods import close_period
+from accounting.services.validation import problems_by_invoice
 from accounting.validators import is_valid_finnish_reference, make_finnish_reference
 from customers.models import Customer
 from exports.connectors import registry
@@ -213,6 +214,10 @@ def test_totals_are_correct_to_the_cent(seeded):
         assert invoice.total > 0
 
 
+def test_every_demo_invoice_is_valid(seeded):
+    assert problems_by_invoice(acc.Invoice.objects.all()) == {}
+
+
 def test_the_seeded_periods_close_cleanly(seeded):
     for period in acc.InvoicePeriod.objects.all():
         entries = close_period(period)
@@ -277,6 +282,7 @@ def test_invoices_option_scales_the_estonian_period_across_batches(db, settings)
     assert links.filter(invoiceline__invoice__number__gt=702000).exists()
     assert not links.exclude(economicunit__office__code="TLN").exists()
     assert through.objects.count() == links.count()
+    assert problems_by_invoice(tln.invoices.all()) == {}
     assert close_period(tln)
 
 

@@ -185,7 +185,7 @@ def test_saving_an_invoice_recomputes_its_totals_from_the_lines(client, admin_us
         "region": "", "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "1", "lines-MIN_NUM_FORMS": "0",
         "lines-MAX_NUM_FORMS": "1000", "lines-0-id": line.pk, "lines-0-invoice": invoice.pk,
         "lines-0-position": line.position, "lines-0-item_name": line.item_name, "lines-0-quantity": "2",
-        "lines-0-unit_price": "50.00", "lines-0-amount": "250.00", "lines-0-vat_rate": line.vat_rate_id,
+        "lines-0-unit_price": "125.00", "lines-0-amount": "250.00", "lines-0-vat_rate": line.vat_rate_id,
     })
     data.pop("id", None)
     response = client.post(url, data)
