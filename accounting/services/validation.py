@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Abs
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Invoice, InvoiceLine
@@ -38,21 +39,21 @@ ZERO = Decimal("0.00")
 _AMOUNT_TOLERANCE = Decimal("0.0049")
 
 MESSAGES = {
-    "line_amount": _("the amount {0} is not quantity {1} x unit price {2} = {3} (rounded half up to cents). "
+    "line_amount": gettext_noop("the amount {0} is not quantity {1} x unit price {2} = {3} (rounded half up to cents). "
                      "Enter {3} as the amount, or correct the quantity or the unit price."),
-    "negative_line": _("quantity {0} and amount {1}: only a credit invoice may have negative quantities or "
+    "negative_line": gettext_noop("quantity {0} and amount {1}: only a credit invoice may have negative quantities or "
                        "amounts. Enter positive values, or make this a credit invoice by choosing the "
                        "invoice it credits."),
-    "totals": _("the totals (net {0}, VAT {1}, total {2}) do not match the lines: net {3}, VAT {4} "
+    "totals": gettext_noop("the totals (net {0}, VAT {1}, total {2}) do not match the lines: net {3}, VAT {4} "
                 "(computed per VAT rate), total {5}. Save the invoice again so its totals are recalculated "
                 "from the lines."),
-    "exchange_rate": _("the exchange rate {0} must be greater than 0. Enter the rate of the invoice's "
+    "exchange_rate": gettext_noop("the exchange rate {0} must be greater than 0. Enter the rate of the invoice's "
                        "currency, 1 for the office's own currency."),
-    "due_date": _("the due date {0} is before the invoice date {1}. Enter a due date on or after the "
+    "due_date": gettext_noop("the due date {0} is before the invoice date {1}. Enter a due date on or after the "
                   "invoice date."),
-    "credits_itself": _("an invoice cannot credit itself. Choose the original invoice this credit invoice "
+    "credits_itself": gettext_noop("an invoice cannot credit itself. Choose the original invoice this credit invoice "
                         "credits."),
-    "credit_other_office": _("the credited invoice {0} belongs to office {1}, not {2}. Choose an invoice of "
+    "credit_other_office": gettext_noop("the credited invoice {0} belongs to office {1}, not {2}. Choose an invoice of "
                              "the same office."),
 }
 
@@ -71,7 +72,7 @@ class InvoiceProblem:
     @property
     def text(self) -> str:
         """What is wrong and what to fix, without saying where (a form shows it beside the field)."""
-        return str(MESSAGES[self.code]).format(*self.params)
+        return gettext(MESSAGES[self.code]).format(*self.params)
 
     @property
     def sentence(self) -> str:

@@ -24,7 +24,7 @@ MODELS = [
 MADE_BY_SERVICES = {"accounting.invoiceline", "accounting.accountcodingentry"}
 # The export log has pages of its own; access tokens are the connectors' alone (no page shows them).
 LOG_MODELS = {"exports.exportrun", "exports.exportitem", "exports.exportevent", "exports.accesstoken",
-              "exports.exportlease"}
+              "exports.exportlease", "exports.renderedinvoicepdf"}  # the engine's records and the PDF cache
 ROLE_NAMES = ["Administrator", "Finance", "Support"]
 
 

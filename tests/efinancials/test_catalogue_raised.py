@@ -1,6 +1,7 @@
 """Every message of the E-Financials catalogue, raised for real: by the connector talking to the sandbox
 over a socket, or by its checks of Opter's data. One scenario per code; a code without a scenario fails."""
 import socket
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -8,7 +9,11 @@ from django.conf import settings
 from accounting.models import Account, AccountCodingChart, ChartAccountRole
 from exports.connectors.base import ExportError
 from exports.connectors.efinancials.messages import CATALOGUE
+from exports.services.planning import plan_run
+from exports.services.runner import execute_run
+from exports.services.setup_check import check_export
 from tests.efinancials.conftest import Line, chart_with
+from tests.fixtures.credits import credit_invoice
 
 SCENARIOS = {}
 
@@ -319,6 +324,28 @@ def _(estonia, monkeypatch):
     assert problem.message.startswith("The start text of the E-Financials export is not valid: Line 1: unknown "
                                       "parameter 'Colour'.")
     return problem
+
+
+@scenario("credit_original_not_exported")
+def _(estonia, monkeypatch):
+    original = estonia.invoice()
+    credit = credit_invoice(original)
+    (problem,) = check_export(estonia.export, [credit], remote=False).blocking
+    assert problem.message == (f"Credit invoice {credit.number} credits invoice {original.number}, which has not "
+                               f"been exported to E-Financials. Export invoice {original.number} first.")
+    return problem
+
+
+@scenario("credit_refused")
+def _(estonia, monkeypatch):
+    """Crediting more than the original: E-Financials answers 409 and the item keeps the worded refusal."""
+    original = estonia.invoice()
+    for invoices in ([original], [credit_invoice(original)], [credit_invoice(original, original.number + 600000)]):
+        run = plan_run(invoices=invoices, export=estonia.export)
+        execute_run(run.pk)
+    item = run.items.get()
+    assert item.last_error_message.startswith("E-Financials did not accept credit invoice")
+    return SimpleNamespace(code=item.last_error_code)
 
 
 def test_every_catalogue_code_has_a_scenario():
