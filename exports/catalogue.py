@@ -153,9 +153,9 @@ def target_catalogue(target: str, display_name: str, messages: dict[str, str], *
     shared = {code: template for code, template in TRANSPORT_MESSAGES.items()
               if code not in (transport or {}) and code not in messages}
     texts.update(transport or {})
-    texts.update({code: template.format(target=display_name) for code, template in CREDIT_MESSAGES.items()})
-    if credits:
-        texts["credit_refused"] = CREDIT_REFUSED.format(target=display_name)
+    credit_templates = {**CREDIT_MESSAGES, **({"credit_refused": CREDIT_REFUSED} if credits else {})}
+    texts.update({code: template.format(target=display_name) for code, template in credit_templates.items()})
+    shared.update({code: template for code, template in credit_templates.items() if code not in messages})
     texts.update(CODING_MESSAGES)
     texts.update(messages)
     return Catalogue(target=target, display_name=display_name, messages=texts, shared=shared)
