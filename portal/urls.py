@@ -1,17 +1,24 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from . import views
 
 admin.site.site_header = "Invoice export portal"
 admin.site.site_title = "Invoice export portal"
 admin.site.index_title = "Opter invoice exports"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", views.home, name="home"),
     path("exports/", include("exports.urls")),
+    # Before the admin's own: a login leads to the home page.
+    path("admin/login/", views.login, name="login"),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static
