@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 
 from accounting.models import Invoice, InvoicePeriod
 from exports.models import FINISHED_STATUSES, ExportRun, InvoiceExport, ItemState
-from exports.services.invoice_status import STATES_OF, Standing, latest_items, real_items
+from exports.services.invoice_status import STATES_OF, Standing, latest_items
 from exports.services.setup_check import SetupReport, check_export
 
 #: How many runs and invoices needing attention the home page lists (the lists behind the links have all).
@@ -32,26 +32,32 @@ class PeriodProgress:
         return self.invoices > 0 and self.exported == self.invoices and not (self.failed or self.unknown)
 
 
-def _standing_exists(standing: str):
-    return Exists(latest_items().filter(invoice_id=OuterRef("pk"), state__in=STATES_OF[standing]))
-
-
 def open_periods() -> list[PeriodProgress]:
-    """Every open period with its invoices counted by export standing, in one query. An invoice exported
-    to one export and failed on another counts in both; "not exported" counts invoices no run planned."""
-    counts = (Invoice.objects.filter(period__closed_at__isnull=True, period__isnull=False)
-              .values("period_id")
-              .annotate(invoices=Count("pk"),
-                        exported=Count("pk", filter=Q(_standing_exists(Standing.EXPORTED))),
-                        failed=Count("pk", filter=Q(_standing_exists(Standing.FAILED))),
-                        unknown=Count("pk", filter=Q(_standing_exists(Standing.UNKNOWN))),
-                        in_progress=Count("pk", filter=Q(_standing_exists(Standing.IN_PROGRESS))),
-                        not_exported=Count("pk", filter=~Q(Exists(real_items().filter(invoice_id=OuterRef("pk"))))))
-              .order_by())
-    by_period = {row.pop("period_id"): row for row in counts}
-    empty = dict.fromkeys(("invoices", "exported", "failed", "unknown", "in_progress", "not_exported"), 0)
-    periods = InvoicePeriod.objects.filter(closed_at__isnull=True).order_by("office__name", "-until_date", "-pk")
-    return [PeriodProgress(period, **by_period.get(period.pk, empty)) for period in periods]
+    """Every open period with its invoices counted by export standing, in two grouped queries: invoices per
+    period, and the distinct invoices of the latest items per period and standing. An invoice exported to
+    one export and failed on another counts in both; "not exported" counts invoices no run planned."""
+    periods = list(InvoicePeriod.objects.filter(closed_at__isnull=True).order_by("office__name", "-until_date", "-pk"))
+    ids = [period.pk for period in periods]
+    invoices = dict(Invoice.objects.filter(period_id__in=ids).values("period_id").annotate(n=Count("pk"))
+                    .order_by().values_list("period_id", "n"))
+
+    def distinct_invoices(standing=None):
+        return Count("invoice_id", distinct=True, filter=Q(state__in=STATES_OF[standing]) if standing else None)
+
+    standings = {row.pop("invoice__period_id"): row for row in (
+        latest_items().filter(invoice__period_id__in=ids).values("invoice__period_id")
+        .annotate(planned=distinct_invoices(), exported=distinct_invoices(Standing.EXPORTED),
+                  failed=distinct_invoices(Standing.FAILED), unknown=distinct_invoices(Standing.UNKNOWN),
+                  in_progress=distinct_invoices(Standing.IN_PROGRESS))
+        .order_by())}
+    progress = []
+    for period in periods:
+        counts = standings.get(period.pk, dict.fromkeys(("planned", "exported", "failed", "unknown", "in_progress"),
+                                                        0))
+        total = invoices.get(period.pk, 0)
+        planned = counts.pop("planned")
+        progress.append(PeriodProgress(period, invoices=total, not_exported=total - planned, **counts))
+    return progress
 
 
 def runs_in_progress():

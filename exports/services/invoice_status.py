@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ..models import ExportItem, ItemState
@@ -49,19 +49,24 @@ def real_items() -> QuerySet[ExportItem]:
 
 def latest_items() -> QuerySet[ExportItem]:
     """Items no later item of a real run follows for the same invoice and export."""
-    later = real_items().filter(invoice_id=OuterRef("invoice_id"), export_id=OuterRef("export_id"),
-                                pk__gt=OuterRef("pk"))
+    # An invoice has a handful of items: they are found by the invoice, and the export is compared as an
+    # expression so that no planner (SQLite without statistics did) walks every later item of the export.
+    later = (real_items().filter(invoice_id=OuterRef("invoice_id"), pk__gt=OuterRef("pk"))
+             .alias(export_key=F("export_id") + 0).filter(export_key=OuterRef("export_id")))
     return real_items().filter(~Exists(later))
 
 
 def with_standing(invoices: QuerySet, standing: str, export_id: int | None = None) -> QuerySet:
-    """The invoices that stand so with at least one export (with export_id: with that export)."""
+    """The invoices that stand so with at least one export (with export_id: with that export).
+
+    "id IN (items ...)" rather than a correlated EXISTS: the database finds the few items in that state
+    (the state is indexed) and joins, instead of asking once per invoice of a 100 000-invoice list."""
     if standing == Standing.NOT_EXPORTED:
-        return invoices.filter(~Exists(real_items().filter(invoice_id=OuterRef("pk"))))
-    items = latest_items().filter(invoice_id=OuterRef("pk"), state__in=STATES_OF[standing])
+        return invoices.exclude(pk__in=real_items().values("invoice_id"))
+    items = latest_items().filter(state__in=STATES_OF[standing])
     if export_id is not None:
         items = items.filter(export_id=export_id)
-    return invoices.filter(Exists(items))
+    return invoices.filter(pk__in=items.values("invoice_id"))
 
 
 @dataclass
