@@ -17,6 +17,7 @@ from portal.importexport import PortalImportExportMixin
 from portal.widgets import OneDefaultFormMixin
 
 from . import resources
+from .admin_export_status import ExportStatusChangeList, ExportStatusFilter, history_table, status_cell
 from .models import (
     Account,
     AccountCodingChart,
@@ -460,6 +461,16 @@ class InvoiceLineInline(StorableAutocompleteMixin, admin.TabularInline):
               "unit", "unit_price", "amount", "vat_rate", "account", "economic_units"]
     autocomplete_fields = ["vat_rate", "account", "economic_units"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Twelve columns share the form's width: the lines offer no add / change / view buttons beside
+        # their VAT rate and account (those are kept on their own pages).
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        for flag in ("can_add_related", "can_change_related", "can_delete_related", "can_view_related"):
+            if hasattr(widget, flag):
+                setattr(widget, flag, False)
+        return formfield
+
     def _period_closed(self, obj):
         return obj is not None and obj.period_id is not None and obj.period.is_closed
 
@@ -476,12 +487,13 @@ class InvoiceLineInline(StorableAutocompleteMixin, admin.TabularInline):
 @admin.register(Invoice)
 class InvoiceAdmin(PortalImportExportMixin, ExportActionsMixin, admin.ModelAdmin):
     resource_classes = [resources.InvoiceLineResource]
-    list_display = ["number", "customer", "office", "period", "invoice_date", "due_date", "currency", "total"]
-    list_filter = ["office", "period", "currency", "invoice_date"]
+    # No office column: the period names its office, and the office filter stays.
+    list_display = ["number", "customer", "period", "invoice_date", "due_date", "currency", "total", "export_status"]
+    list_filter = [ExportStatusFilter, "office", "period", "currency", "invoice_date"]
     search_fields = ["=number", "customer__code", "customer__name", "customer__corporate_id",
                      "reference_number", "your_reference"]
     date_hierarchy = "invoice_date"
-    list_select_related = ["customer", "office", "period", "currency"]
+    list_select_related = ["customer", "office", "period__office", "period__region", "currency"]
     autocomplete_fields = ["customer", "period", "region", "payment_condition", "currency"]
     form = InvoiceForm
     inlines = [InvoiceLineInline]
@@ -494,6 +506,14 @@ class InvoiceAdmin(PortalImportExportMixin, ExportActionsMixin, admin.ModelAdmin
         (_("Amounts"), {"fields": ["currency", "exchange_rate", *totals],
                      "description": _("Totals are computed from the lines when the invoice is saved.")}),
     ]
+    change_form_template = "admin/accounting/invoice/change_form.html"
+
+    def get_changelist(self, request, **kwargs):
+        return ExportStatusChangeList
+
+    @admin.display(description=_("export status"))
+    def export_status(self, obj):
+        return status_cell(obj)
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.period_id is not None and obj.period.is_closed:
@@ -501,6 +521,11 @@ class InvoiceAdmin(PortalImportExportMixin, ExportActionsMixin, admin.ModelAdmin
             # correction invoice instead.
             return [field for _, options in self.fieldsets for field in options["fields"]]
         return self.totals
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        invoice = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), "export_history": history_table(invoice, request.user)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.period_id is not None and obj.period.is_closed:

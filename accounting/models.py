@@ -362,6 +362,14 @@ class TerminologyTag(models.Model):
         return cls.DEFAULTS.get(key, "")
 
 
+class InvoicePeriodManager(models.Manager):
+    # A period is named after its office on every page (several offices share a period name such as
+    # "2026-11"), so the office comes along with every period read. Only the office: it is never null, so
+    # the join stays inner and select_for_update() keeps working on PostgreSQL.
+    def get_queryset(self):
+        return super().get_queryset().select_related("office")
+
+
 class InvoicePeriod(models.Model):
     """A batch of invoices created together; closing it creates account coding and starts the export."""
 
@@ -376,6 +384,8 @@ class InvoicePeriod(models.Model):
                                   null=True, blank=True,
                                   related_name="+")
 
+    objects = InvoicePeriodManager()
+
     class Meta:
         verbose_name = _("invoice period")
         verbose_name_plural = _("invoice periods")
@@ -383,7 +393,13 @@ class InvoicePeriod(models.Model):
         permissions = [("close_invoiceperiod", "Can close an invoice period")]
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name with the office (and region) it belongs to: "2026-11 · Tallinna Veod OÜ"."""
+        where = f"{self.office.name} / {self.region.name}" if self.region_id else self.office.name
+        return f"{self.name} · {where}"
 
     @property
     def is_closed(self) -> bool:

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 
 from . import views
 
@@ -14,11 +13,17 @@ admin.site.index_title = _("Opter invoice exports")
 handler400 = "portal.params.bad_request"
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", views.home, name="home"),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("exports/", include("exports.urls")),
+    # Before the admin's own: a login leads to the home page.
+    path("admin/login/", views.login, name="login"),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

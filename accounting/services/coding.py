@@ -140,7 +140,7 @@ class SalesAccountResolver:
     @classmethod
     def for_invoices(cls, invoices: Iterable, period_label: str = "") -> SalesAccountResolver:
         invoices = list(invoices)
-        label = period_label or (str(invoices[0].period) if invoices and invoices[0].period_id else "")
+        label = period_label or (invoices[0].period.name if invoices and invoices[0].period_id else "")
         return cls(label, {invoice.customer_id for invoice in invoices})
 
     def resolve(self, *, vat_rate_id: int, customer_id: int | None, account_id: int | None = None) -> Account:
