@@ -72,8 +72,11 @@ def test_a_credit_note_is_a_voucher_of_the_other_sign(world):
     dk25 = VatRate.objects.get(code="DK25")
     invoice = with_lines(world.invoices[0], ("Freight", "-1", "pcs", "400.00", dk25))
     assert invoice.total == Decimal("-500.00")
-    # Negative amounts are a credit invoice's only (the invoice validation refuses them on another).
-    invoice.credited_invoice = world.invoices[-1]
+    # Negative amounts are a credit invoice's only (the invoice validation refuses them on another), and a
+    # credit invoice is sent only once the invoice it credits has been exported to the same target.
+    original = world.invoices[-1]
+    assert world.run(invoices=[original]).status == RunStatus.COMPLETED
+    invoice.credited_invoice = original
     invoice.save(update_fields=["credited_invoice"])
     assert world.run(invoices=[invoice]).status == RunStatus.COMPLETED
     (entry,) = world.sim.store.vouchers[("2026", invoice.number)]["entries"]["manualCustomerInvoices"]

@@ -2,6 +2,8 @@
 coding's, which the contract suite raises), raised for real: by the connector talking to the sandbox over a
 socket, or by its checks of Opter's data. One scenario per code, with the message verbatim; a code of the
 catalogue without a scenario fails."""
+from types import SimpleNamespace
+
 import pytest
 
 from accounting.models import Account, PaymentCondition, VatRate
@@ -9,8 +11,10 @@ from exports.catalogue import CODING_CODES, TRANSPORT_CODES
 from exports.connectors.base import ExportError
 from exports.connectors.economic.connector import EconomicConnector
 from exports.connectors.economic.messages import CATALOGUE
-from exports.models import CodeKind, CodeTranslation
+from exports.models import CodeKind, CodeTranslation, ItemState
+from exports.services.setup_check import check_export
 from tests.economic.conftest import by_hand, use_vouchers
+from tests.fixtures.credits import credit_invoice
 
 SCENARIOS = {}
 
@@ -205,6 +209,30 @@ def _(world, settings):
     assert problem.message == ("The start text of the Visma e-conomic export is not valid: Line 1: 'maybe' is not a "
                                "valid value for exportMethod: use one of invoice, voucher.")
     return problem
+
+
+@scenario("credit_original_not_exported")
+def _(world, settings):
+    original = world.invoices[0]
+    credit = credit_invoice(original)
+    (problem,) = check_export(world.export, [credit], remote=False).blocking
+    assert problem.message == (f"Credit invoice {credit.number} credits invoice {original.number}, which has not "
+                               f"been exported to Visma e-conomic. Export invoice {original.number} first.")
+    return problem
+
+
+@scenario("credit_refused")
+def _(world, settings):
+    """Crediting more than the original: the sandbox refuses booking the second credit note."""
+    original = world.invoices[0]
+    world.run(invoices=[original])
+    world.run(invoices=[credit_invoice(original)])
+    second = credit_invoice(original, original.number + 600000)
+    item = world.run(invoices=[second]).items.get()
+    assert item.state == ItemState.FAILED
+    assert item.last_error_message.startswith(
+        f"Visma e-conomic did not accept credit invoice {second.number} for invoice {original.number}: ")
+    return SimpleNamespace(code=item.last_error_code)
 
 
 def test_every_message_of_its_own_has_a_scenario():

@@ -4,13 +4,19 @@ import socket
 import threading
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 
 from accounting.models import Account, AccountCodingChart, ChartAccountRole
 from exports.connectors.base import ExportError
 from exports.connectors.netvisor.messages import CATALOGUE
+from exports.models import ExportEvent, ItemState
+from exports.services.planning import plan_run
+from exports.services.runner import execute_run
+from exports.services.setup_check import check_export
 from tests.factories import AccountCodingChartFactory
+from tests.fixtures.credits import credit_invoice
 from tests.netvisor.conftest import PDF, Line
 
 SCENARIOS = {}
@@ -382,6 +388,57 @@ def _(finland, settings):
     error = raised_by(prepared(finland, invoice).build, invoice, PDF)
     assert error.message == "There are multiple accounts for accounts receivable (1210, 1700) for the period 2026-11."
     return error
+
+
+# -- credit invoices -------------------------------------------------------------------------------------
+
+def run_of(finland, *invoices):
+    run = plan_run(invoices=list(invoices), export=finland.export)
+    execute_run(run.pk)
+    return run
+
+
+@scenario("credit_original_not_exported")
+def _(finland, settings):
+    original = finland.invoice()
+    credit = credit_invoice(original)
+    (problem,) = check_export(finland.export, [credit], remote=False).blocking
+    assert problem.message == (f"Credit invoice {credit.number} credits invoice {original.number}, which has not "
+                               f"been exported to Netvisor. Export invoice {original.number} first.")
+    return problem
+
+
+@scenario("credit_refused")
+def _(finland, settings):
+    """The credited invoice was deleted in Netvisor meanwhile: matchcreditnote.nv refuses the match."""
+    original = finland.invoice()
+    run_of(finland, original)
+    with finland.sim.store.lock:
+        (key,) = [k for k, i in finland.sim.store.invoices.items() if i["number"] == str(original.number)]
+        del finland.sim.store.invoices[key]
+    credit = credit_invoice(original)
+    item = run_of(finland, credit).items.get()
+    assert item.state == ItemState.FAILED
+    assert item.last_error_message.startswith(
+        f"Netvisor did not accept credit invoice {credit.number} for invoice {original.number}: ")
+    return SimpleNamespace(code=item.last_error_code)
+
+
+@scenario("credit_not_matched")
+def _(finland, settings):
+    """An export that sends invoices unsent books the credit note, but Netvisor matches only open invoices."""
+    finland.export.start_text = "unsent"
+    finland.export.save()
+    original = finland.invoice()
+    run_of(finland, original)
+    credit = credit_invoice(original)
+    run = run_of(finland, credit)
+    item = run.items.get()
+    assert item.state == ItemState.SENT
+    assert item.warning_message == (f"Credit note {credit.number} is in Netvisor but was not matched to invoice "
+                                    f"{original.number}: Netvisor matches only open invoices, and this export "
+                                    f"sends them unsent. Match it in Netvisor.")
+    return ExportEvent.objects.get(run=run, code="netvisor.credit_not_matched")
 
 
 def test_every_catalogue_code_has_a_scenario():

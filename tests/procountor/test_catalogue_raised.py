@@ -14,6 +14,8 @@ from exports.connectors.procountor.messages import CATALOGUE
 from exports.models import CodeTranslation, ExportEvent
 from exports.services.planning import plan_run
 from exports.services.runner import execute_run
+from exports.services.setup_check import check_export
+from tests.fixtures.credits import credit_invoice
 from tests.procountor.conftest import PDF, Line
 
 SCENARIOS = {}
@@ -435,6 +437,31 @@ def _(finland, monkeypatch):
     assert error.message == ("There are multiple accounts for accounts receivable (1210, 1701) for the "
                              "period 2026-11.")
     return error
+
+
+# -- credit invoices ---------------------------------------------------------------------------------------
+
+@scenario("credit_original_not_exported")
+def _(finland, monkeypatch):
+    original = finland.invoice()
+    credit = credit_invoice(original)
+    (problem,) = check_export(finland.export, [credit], remote=False).blocking
+    assert problem.message == (f"Credit invoice {credit.number} credits invoice {original.number}, which has not "
+                               f"been exported to Procountor. Export invoice {original.number} first.")
+    return problem
+
+
+@scenario("credit_refused")
+def _(finland, monkeypatch):
+    """Crediting more than the original: the sandbox refuses the second credit invoice's link."""
+    original = finland.invoice()
+    for invoices in ([original], [credit_invoice(original)], [credit_invoice(original, original.number + 600000)]):
+        run = plan_run(invoices=invoices, export=finland.export)
+        execute_run(run.pk)
+    item = run.items.get()
+    assert item.last_error_message.startswith(
+        f"Procountor did not accept credit invoice {original.number + 600000} for invoice {original.number}: ")
+    return SimpleNamespace(code=item.last_error_code)
 
 
 def test_every_catalogue_code_has_a_scenario():
