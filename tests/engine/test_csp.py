@@ -39,7 +39,7 @@ def assert_no_inline(html: str, page: str):
 
 
 def test_the_login_page_has_the_policy(client):
-    response = client.get(reverse("admin:login"))
+    response = client.get(reverse("admin:login"), follow=True)  # the login leads to the home page: ?next=/
     assert response.status_code == 200
     assert_strict(response)
     assert_no_inline(response.content.decode(), "the login page")

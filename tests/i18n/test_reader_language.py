@@ -110,7 +110,7 @@ def test_an_unknown_language_is_refused_and_not_stored(client, roles):
 
 def test_an_estonian_browser_sees_estonian_from_the_login_page_to_the_run_page(client, run, finance_user):
     estonian = {"HTTP_ACCEPT_LANGUAGE": "et-EE,et;q=0.9,en;q=0.5"}
-    login_page = client.get(reverse("admin:login"), **estonian).content.decode()
+    login_page = client.get(reverse("admin:login"), follow=True, **estonian).content.decode()
     assert "Arvete ekspordi portaal" in login_page and "Kasutajatunnus" in login_page and "Sisene" in login_page
 
     _login(client, finance_user, **estonian)
