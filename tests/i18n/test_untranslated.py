@@ -107,7 +107,7 @@ def _needed_msgids(texts: list[str], msgids) -> set[str]:
 def admin_pages(rows, run, user) -> list[str]:
     request = RequestFactory().get("/")
     request.user = user
-    pages = [reverse("admin:index")]
+    pages = [reverse("home"), reverse("admin:index")]
     for model, model_admin in admin.site._registry.items():
         app_label, model_name = model._meta.app_label, model._meta.model_name
         pages.append(reverse(f"admin:{app_label}_{model_name}_changelist"))
@@ -157,7 +157,7 @@ def test_every_page_is_translated_in_estonian_and_finnish(client, pages, catalog
     msgids = list(catalogues["et"])
     problems = []
     data = data_texts()
-    pages_to_render = [(url, True) for url in urls] + [(reverse("admin:login"), False)]
+    pages_to_render = [(url, True) for url in urls] + [(f"{reverse('admin:login')}?next={reverse('home')}", False)]
     for url, signed_in in pages_to_render:
         if signed_in:
             client.force_login(user)
