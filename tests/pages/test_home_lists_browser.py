@@ -97,7 +97,8 @@ def test_support_reads_home_and_the_log_within_the_window(live_server, page, sta
                 reverse("admin:exports_exportrun_changelist"), reverse("admin:accounting_invoice_changelist")):
         assert_fits(page, f"{live_server.url}{url}")
     page.goto(f"{live_server.url}{reverse('admin:exports_exportevent_changelist')}")
-    assert page.locator("#result_list tbody tr").first.locator("td.field-shown_message").inner_text().endswith("wait 29")
+    newest = page.locator("#result_list tbody tr").first
+    assert newest.locator("td.field-shown_message").inner_text().endswith("wait 29")
 
 
 @pytest.mark.browser
