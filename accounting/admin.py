@@ -13,7 +13,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_mixins import ReadOnlyAdminMixin, StorableAutocompleteMixin
-from portal.importexport import PortalImportExportMixin
+from portal.import_admin import PortalImportExportMixin
 from portal.widgets import OneDefaultFormMixin
 
 from . import resources

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_mixins import StorableAutocompleteMixin
-from portal.importexport import PortalImportExportMixin
+from portal.import_admin import PortalImportExportMixin
 
 from .models import Customer, CustomerSalesAccount
 from .resources import CustomerResource

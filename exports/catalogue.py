@@ -64,32 +64,9 @@ def param_text(value) -> str:
     return _param_text(value)
 
 
-def catalogue_for(target: str) -> "Catalogue | None":
-    """The catalogue whose codes start with ``target.`` (every registered target's is loaded first)."""
-    if target not in _CATALOGUES:
-        from .connectors import registry
-
-        registry.targets()
+def registered_catalogue(target: str) -> "Catalogue | None":
+    """The catalogue already made for ``target`` (exports.services.messages loads every target's first)."""
     return _CATALOGUES.get(target)
-
-
-def localized_message(code: str, params, stored: str) -> str:
-    """A stored message in the reader's language: the code's text translated and filled with ``params``.
-
-    Only when the stored text is exactly what the code and parameters make in English: a message the engine
-    extended (or one of a code this portal no longer knows) is shown as stored, so nothing is ever lost.
-    """
-    target, _, short = (code or "").partition(".")
-    catalogue = catalogue_for(target) if short else None
-    if catalogue is None or not catalogue.has(short):
-        return stored
-    params = list(params or ())
-    try:
-        if catalogue.text(short, *params) != stored:
-            return stored
-        return catalogue.localized(short, *params)
-    except (IndexError, KeyError, ValueError):
-        return stored
 
 
 # What every connector's transport can raise, in the wording of E-Financials' article (seed 000), the one

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounting.admin import OneDefaultAdminMixin
-from portal.importexport import PortalImportExportMixin
+from portal.import_admin import PortalImportExportMixin
 
 from .. import form_layout, resources
 from ..forms import CodeTranslationForm, InvoiceExportForm, InvoiceExportSettingForm

@@ -2,7 +2,7 @@
 
 The log stores each message in English with its catalogue code and parameters (an event has all three;
 an item keeps the code and text of its last error, and its events the parameters). The pages ask here for
-the text in the active language: ``exports.catalogue.localized_message`` translates a stored text only
+the text in the active language: ``localized_message`` translates a stored text only
 when it is exactly what its code and parameters make, so anything else shows as stored.
 """
 from __future__ import annotations
@@ -10,8 +10,35 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..catalogue import ENGINE, catalogue_for, localized_message
+from ..catalogue import ENGINE, Catalogue, registered_catalogue
+from ..connectors import registry
 from ..models import ExportEvent, ExportItem, ExportRun
+
+
+def catalogue_for(target: str) -> Catalogue | None:
+    """The catalogue whose codes start with ``target.`` (every registered target's is loaded first)."""
+    if registered_catalogue(target) is None:
+        registry.targets()
+    return registered_catalogue(target)
+
+
+def localized_message(code: str, params, stored: str) -> str:
+    """A stored message in the reader's language: the code's text translated and filled with ``params``.
+
+    Only when the stored text is exactly what the code and parameters make in English: a message the engine
+    extended (or one of a code this portal no longer knows) is shown as stored, so nothing is ever lost.
+    """
+    target, _, short = (code or "").partition(".")
+    catalogue = catalogue_for(target) if short else None
+    if catalogue is None or not catalogue.has(short):
+        return stored
+    params = list(params or ())
+    try:
+        if catalogue.text(short, *params) != stored:
+            return stored
+        return catalogue.localized(short, *params)
+    except (IndexError, KeyError, ValueError):
+        return stored
 
 
 def event_message(event: ExportEvent) -> str:

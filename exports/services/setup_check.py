@@ -18,7 +18,6 @@ from accounting.models import OcrNumberType
 from accounting.services import validation
 from accounting.services.payment import payment_iban
 
-from ..catalogue import localized_message
 from ..connectors import credits, facts, registry
 from ..connectors.base import ExportError, Problem
 from ..connectors.registry import NoConnector, connector_for
@@ -27,7 +26,7 @@ from ..connectors.target import BLOCKING, Target
 from ..models import CodeKind, InvoiceExport
 from ..selectors import invoices_reaching
 from .configuration import export_problems
-from .messages import localized_text
+from .messages import localized_message, localized_text
 
 
 @dataclass

@@ -57,7 +57,7 @@ def test_the_same_run_page_speaks_english_to_one_user_and_estonian_to_another(cl
 def test_a_message_the_engine_extended_is_shown_as_stored(run):
     from django.utils import translation
 
-    from exports.catalogue import localized_message
+    from exports.services.messages import localized_message
 
     stored = ENGINE.text("sent", 1, "X") + " And more."
     with translation.override("et"):
