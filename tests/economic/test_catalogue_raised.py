@@ -12,9 +12,8 @@ from exports.connectors.base import ExportError
 from exports.connectors.economic.connector import EconomicConnector
 from exports.connectors.economic.messages import CATALOGUE
 from exports.models import CodeKind, CodeTranslation, ItemState
-from exports.services.setup_check import check_export
 from tests.economic.conftest import by_hand, use_vouchers
-from tests.fixtures.credits import credit_invoice
+from tests.fixtures.credits import blocked_credit, credit_invoice
 
 SCENARIOS = {}
 
@@ -213,12 +212,7 @@ def _(world, settings):
 
 @scenario("credit_original_not_exported")
 def _(world, settings):
-    original = world.invoices[0]
-    credit = credit_invoice(original)
-    (problem,) = check_export(world.export, [credit], remote=False).blocking
-    assert problem.message == (f"Credit invoice {credit.number} credits invoice {original.number}, which has not "
-                               f"been exported to Visma e-conomic. Export invoice {original.number} first.")
-    return problem
+    return blocked_credit(world.export, world.invoices[0])
 
 
 @scenario("credit_refused")

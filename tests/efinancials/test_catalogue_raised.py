@@ -11,9 +11,8 @@ from exports.connectors.base import ExportError
 from exports.connectors.efinancials.messages import CATALOGUE
 from exports.services.planning import plan_run
 from exports.services.runner import execute_run
-from exports.services.setup_check import check_export
 from tests.efinancials.conftest import Line, chart_with
-from tests.fixtures.credits import credit_invoice
+from tests.fixtures.credits import blocked_credit, credit_invoice
 
 SCENARIOS = {}
 
@@ -328,12 +327,7 @@ def _(estonia, monkeypatch):
 
 @scenario("credit_original_not_exported")
 def _(estonia, monkeypatch):
-    original = estonia.invoice()
-    credit = credit_invoice(original)
-    (problem,) = check_export(estonia.export, [credit], remote=False).blocking
-    assert problem.message == (f"Credit invoice {credit.number} credits invoice {original.number}, which has not "
-                               f"been exported to E-Financials. Export invoice {original.number} first.")
-    return problem
+    return blocked_credit(estonia.export, estonia.invoice())
 
 
 @scenario("credit_refused")

@@ -14,8 +14,7 @@ from exports.connectors.procountor.messages import CATALOGUE
 from exports.models import CodeTranslation, ExportEvent
 from exports.services.planning import plan_run
 from exports.services.runner import execute_run
-from exports.services.setup_check import check_export
-from tests.fixtures.credits import credit_invoice
+from tests.fixtures.credits import blocked_credit, credit_invoice
 from tests.procountor.conftest import PDF, Line
 
 SCENARIOS = {}
@@ -443,12 +442,7 @@ def _(finland, monkeypatch):
 
 @scenario("credit_original_not_exported")
 def _(finland, monkeypatch):
-    original = finland.invoice()
-    credit = credit_invoice(original)
-    (problem,) = check_export(finland.export, [credit], remote=False).blocking
-    assert problem.message == (f"Credit invoice {credit.number} credits invoice {original.number}, which has not "
-                               f"been exported to Procountor. Export invoice {original.number} first.")
-    return problem
+    return blocked_credit(finland.export, finland.invoice())
 
 
 @scenario("credit_refused")
