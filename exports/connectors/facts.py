@@ -53,7 +53,9 @@ def invoice_date_range(invoices) -> tuple[date, date] | None:
 
 def period_days(invoices) -> list[tuple[str, date]]:
     """Each distinct (period label, invoice date), in date order."""
-    rows = Invoice.objects.filter(pk__in=invoice_ids(invoices)).values_list("period__name", "invoice_date").distinct()
+    # order_by(): the models' default ordering would make SELECT DISTINCT return one row per invoice (or line).
+    rows = (Invoice.objects.filter(pk__in=invoice_ids(invoices)).order_by()
+            .values_list("period__name", "invoice_date").distinct())
     return sorted({(period_label(name, day), day) for name, day in rows}, key=lambda pair: (pair[1], pair[0]))
 
 
@@ -76,7 +78,7 @@ def receivable_accounts(invoices, *, when_none: date | None = None
 
 def sales(invoices) -> list[Sale]:
     """Every distinct sale of the invoices' lines with the sales account account coding gives it."""
-    combinations = list(InvoiceLine.objects.filter(invoice__in=invoice_ids(invoices))
+    combinations = list(InvoiceLine.objects.filter(invoice__in=invoice_ids(invoices)).order_by()
                         .values_list("invoice__period__name", "invoice__invoice_date", "invoice__customer_id",
                                      "vat_rate_id", "account_id").distinct())
     customers = {customer_id for _, _, customer_id, _, _ in combinations}
@@ -96,13 +98,13 @@ def sales(invoices) -> list[Sale]:
 
 
 def vat_rates(invoices) -> list[VatRate]:
-    ids = InvoiceLine.objects.filter(invoice__in=invoice_ids(invoices)).values("vat_rate_id").distinct()
+    ids = InvoiceLine.objects.filter(invoice__in=invoice_ids(invoices)).order_by().values("vat_rate_id").distinct()
     return list(VatRate.objects.filter(pk__in=ids).order_by("code"))
 
 
 def zero_rate_sales(invoices) -> list[tuple[VatRate, str, str]]:
     """(0 % VAT rate, customer country, office country) as they occur."""
-    rows = (InvoiceLine.objects.filter(invoice__in=invoice_ids(invoices), vat_rate__percentage=0)
+    rows = (InvoiceLine.objects.filter(invoice__in=invoice_ids(invoices), vat_rate__percentage=0).order_by()
             .values_list("vat_rate_id", "invoice__customer__country", "invoice__office__country").distinct())
     rows = list(rows)
     rates = VatRate.objects.in_bulk({vat_rate_id for vat_rate_id, _, _ in rows})

@@ -306,7 +306,8 @@ class _Session:
     def finish_cancelled(self, run: ExportRun) -> RunOutcome:
         """Every item not sent yet fails with its target's "The invoice export to ... was cancelled."."""
         run.refresh_from_db()
-        for export_id in run.items.filter(state=ItemState.PLANNED).values_list("export_id", flat=True).distinct():
+        planned = run.items.filter(state=ItemState.PLANNED).order_by()  # no default ordering: one row per export
+        for export_id in planned.values_list("export_id", flat=True).distinct():
             export_items = run.items.filter(export_id=export_id, state=ItemState.PLANNED)
             first = export_items.select_related("export").first()
             catalogue = registry.target(first.export.type).catalogue
