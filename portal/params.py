@@ -125,6 +125,18 @@ def unusable_filter(name: str, value: str) -> str:
     return ""
 
 
+#: The admin's "pick from the list" parameter: when given, it names the field the popup returns. Empty, the
+#: admin reads it as a field named "" and fails (its own check only looks at non-empty values).
+ADMIN_FIELD_PARAMETER = "_to_field"
+
+
+def unusable_admin_parameter(name: str, value: str) -> str:
+    """Why an admin parameter cannot be used, or "": an empty ``_to_field``."""
+    if name == ADMIN_FIELD_PARAMETER and not value.strip():
+        return gettext("must name a field: leave it out to open the page as usual.")
+    return ""
+
+
 class DatabaseSafeParametersMiddleware:
     """A parameter the database could not compare (``unstorable``), or a query parameter that cannot filter
     a list (``unusable_filter``), is a 400 before any view, the admin's lists and filters included, builds
@@ -136,11 +148,12 @@ class DatabaseSafeParametersMiddleware:
     def __call__(self, request):
         for name, values in request.GET.lists():
             for value in values:
-                self._check(name, unstorable(name) or unstorable(value) or unusable_filter(name, value))
+                self._check(name, unstorable(name) or unstorable(value) or unusable_filter(name, value)
+                            or unusable_admin_parameter(name, value))
         if request.method == "POST":
             for name, values in request.POST.lists():
                 for value in values:
-                    self._check(name, unstorable(name) or unstorable(value))
+                    self._check(name, unstorable(name) or unstorable(value) or unusable_admin_parameter(name, value))
         return self.get_response(request)
 
     @staticmethod

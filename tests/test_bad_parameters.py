@@ -83,6 +83,16 @@ def test_a_nul_character_in_a_parameter_is_a_400(client, admin_user):
     assert response.status_code == 400
 
 
+def test_an_empty_to_field_on_an_admin_page_is_a_400(client, admin_user):
+    """Found by the Hypothesis test: the admin read ``_to_field=`` as a field named "" and answered 500."""
+    client.force_login(admin_user)
+    invoice = factories.invoice_with_lines(lines=1)
+    page = reverse("admin:accounting_invoice_change", args=[invoice.pk])
+    response = client.get(page, {"_to_field": ""})
+    assert response.status_code == 400 and "must name a field" in response.content.decode()
+    assert client.get(page).status_code == 200
+
+
 @pytest.mark.parametrize("query", ["period=99999999999999999999", "id__in=1,99999999999999999999",
                                    "period__id__exact=-99999999999999999999"])
 def test_a_number_no_column_can_hold_is_a_400_in_the_admin_lists_too(client, admin_user, query):
