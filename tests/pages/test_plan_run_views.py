@@ -337,8 +337,15 @@ def test_a_dropped_connection_is_told_in_plain_words():
     import threading
 
     def drop():
+        # The whole request is read first: closing with unread bytes would reset the connection instead.
         connection, _ = listener.accept()
-        connection.recv(65536)
+        received = b""
+        while b"\r\n\r\n" not in received:
+            received += connection.recv(65536)
+        head, _, body = received.partition(b"\r\n\r\n")
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+        while len(body) < length:
+            body += connection.recv(65536)
         connection.close()
 
     threading.Thread(target=drop, daemon=True).start()
